@@ -1,0 +1,210 @@
+"""The entity kinds of pankg as plain records, free of RDF.
+
+Loaders build these from their sources; :mod:`graph.model` is the one place that turns them into
+triples. References between entities are source PIDs (strings); the model mints the IRIs, so two
+loaders that name the same PID reach the same node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+DatasetKind = Literal["raw", "derived"]
+CitationKind = Literal["cites", "citesAsDataSource", "usesMethodIn"]
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    pid: str
+    """ROR IRI where known, else a short name such as ``ESRF``."""
+    name: str
+    short_name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    pid: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    pid: str
+    """ORCID where known; else a source-scoped id (never a bare name: people are not merged by name)."""
+    name: str
+    given_name: str = ""
+    family_name: str = ""
+    affiliations: tuple[str, ...] = ()
+    """PIDs of organizations or facilities."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    pid: str
+    name: str
+    facility: str = ""
+    techniques: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    pid: str
+    title: str
+    facility: str = ""
+    principal_investigator: str = ""
+    abstract: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    pid: str
+    name: str
+    chemical_formula: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A value as the source gives it plus, where the unit is known, its value in SI base units."""
+
+    name: str
+    value: Union[float, int, str, bool]
+    unit: str = ""
+    si_value: float | None = None
+    si_unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class File:
+    path: str
+    size: int | None = None
+    checksum: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    iri: str
+    """A PaNET PURL (or another ontology's IRI)."""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    pid: str
+    title: str
+    kind: DatasetKind = "raw"
+    description: str = ""
+    created: dt.datetime | None = None
+    facility: str = ""
+    instrument: str = ""
+    proposal: str = ""
+    techniques: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+    creators: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    files: tuple[File, ...] = ()
+    doi: str = ""
+    license: str = ""
+    embargo_end: dt.date | None = None
+    public: bool | None = None
+    """Explicit flag from the source (SciCat ``isPublished``); None: decide by ``embargo_end``."""
+    generated_by: str = ""
+    """PID of the analysis run that produced a derived dataset."""
+    derived_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Software:
+    pid: str
+    name: str
+    description: str = ""
+    repository: str = ""
+    license: str = ""
+    doi: str = ""
+    techniques: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareVersion:
+    software: str
+    """PID of the software this is a version of."""
+    version: str
+    doi: str = ""
+
+    @property
+    def pid(self) -> str:
+        return f"{self.software}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRun:
+    pid: str
+    software_version: str = ""
+    """PID of the software version (``software@version``) that was the plan of the run."""
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    agent: str = ""
+    started: dt.datetime | None = None
+    ended: dt.datetime | None = None
+    parameters: tuple[Parameter, ...] = ()
+    public: bool = True
+    """False while any output is under embargo: the run's triples (its outputs' derivation links
+    included) then go to the restricted graph."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    target: str
+    """PID (often a DOI) of the cited dataset, software or paper."""
+    kind: CitationKind = "cites"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    pid: str
+    """The DOI where there is one."""
+    title: str
+    authors: tuple[str, ...] = ()
+    issued: dt.date | None = None
+    journal: str = ""
+    cites: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedIdentifier:
+    relation: str
+    """A DataCite relationType, verbatim (IsDerivedFrom, Cites, ...)."""
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoiRecord:
+    doi: str
+    title: str
+    publisher: str = ""
+    year: int | None = None
+    resource_type: str = "Dataset"
+    creators: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    """PIDs of the datasets the DOI covers."""
+    related: tuple[RelatedIdentifier, ...] = field(default=())
+
+
+Entity = Union[
+    Facility,
+    Organization,
+    Person,
+    Instrument,
+    Proposal,
+    Sample,
+    Technique,
+    Dataset,
+    Software,
+    SoftwareVersion,
+    AnalysisRun,
+    Publication,
+    DoiRecord,
+]

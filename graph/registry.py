@@ -1,0 +1,153 @@
+"""The meta graph: which sources are loaded and which named graphs hold each one now.
+
+Every load is recorded as a ``pankg:SourceLoad`` node (kind, location, content hash, time,
+generation) pointing at its current ``pankg:SourceGraph`` nodes (one per access level, with their
+triple counts). This is the metadata about metadata, queryable like any other triple; it is also
+the switch that makes a load visible: replacing a source's registration is one SPARQL update, one
+transaction, so readers see the old graphs or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.iris import Minter
+from graph.nt import literal, typed
+from ontology.namespaces import PROV, RDF, XSD
+from ontology.terms import PANKG
+
+ACCESS_CLASS = {"public": PANKG.Public, "restricted": PANKG.Restricted}
+
+
+@dataclass(frozen=True)
+class SourceGraph:
+    iri: str
+    access: str
+    triples: int
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One loaded source as the meta graph records it."""
+
+    iri: str
+    kind: str
+    location: str
+    content_hash: str
+    generation: int
+    loaded_at: dt.datetime
+    loader_version: str
+    graphs: tuple[SourceGraph, ...] = field(default=())
+    next_release: dt.date | None = None
+    """The earliest embargo end still ahead when loaded: from that day the same content maps differently."""
+
+    @property
+    def triples(self) -> int:
+        return sum(g.triples for g in self.graphs)
+
+
+def source_iri(minter: Minter, kind: str, location: str) -> str:
+    """The stable IRI of a source: its kind plus a digest of where it was read from."""
+    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
+    return minter.minted("source", f"{kind}.{digest}")
+
+
+def graph_iri(minter: Minter, kind: str, location: str, generation: int, access: str) -> str:
+    """The named graph holding one generation of a source at one access level."""
+    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
+    return minter.minted("graph", f"{kind}.{digest}.v{generation}.{access}")
+
+
+def meta_graph_iri(minter: Minter) -> str:
+    return minter.minted("graph", "meta")
+
+
+_READ = f"""
+SELECT ?src ?kind ?loc ?hash ?gen ?at ?ver ?release ?g ?acc ?n WHERE {{
+  ?src a <{PANKG.SourceLoad}> ; <{PANKG.sourceKind}> ?kind ; <{PANKG.sourceLocation}> ?loc ;
+       <{PANKG.contentHash}> ?hash ; <{PANKG.generation}> ?gen ; <{PROV.generatedAtTime}> ?at ;
+       <{PANKG.loaderVersion}> ?ver .
+  OPTIONAL {{ ?src <{PANKG.nextRelease}> ?release }}
+  OPTIONAL {{ ?src <{PANKG.currentGraph}> ?g . ?g <{PANKG.accessLevel}> ?acc ; <{PANKG.tripleCount}> ?n }}
+}}"""
+
+
+def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
+    """All registered sources, keyed by source IRI."""
+    rows: dict[str, dict[str, object]] = {}
+    results = store.query(_READ, default_graph=ox.NamedNode(meta))
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        src = row["src"].value
+        entry = rows.setdefault(
+            src,
+            {
+                "kind": row["kind"].value,
+                "location": row["loc"].value,
+                "hash": row["hash"].value,
+                "gen": int(row["gen"].value),
+                "at": dt.datetime.fromisoformat(row["at"].value),
+                "ver": row["ver"].value,
+                "release": dt.date.fromisoformat(row["release"].value) if row["release"] is not None else None,
+                "graphs": [],
+            },
+        )
+        if row["g"] is not None:
+            access = "restricted" if row["acc"].value == PANKG.Restricted else "public"
+            entry["graphs"].append(SourceGraph(row["g"].value, access, int(row["n"].value)))  # type: ignore[attr-defined]
+    return {
+        src: SourceInfo(
+            iri=src,
+            kind=str(v["kind"]),
+            location=str(v["location"]),
+            content_hash=str(v["hash"]),
+            generation=int(v["gen"]),  # type: ignore[call-overload]
+            loaded_at=v["at"],  # type: ignore[arg-type]
+            loader_version=str(v["ver"]),
+            graphs=tuple(sorted(v["graphs"], key=lambda g: g.access)),  # type: ignore[call-overload]
+            next_release=v["release"],  # type: ignore[arg-type]
+        )
+        for src, v in rows.items()
+    }
+
+
+def _unregister(meta: str, src: str) -> str:
+    return (
+        f"DELETE {{ GRAPH <{meta}> {{ ?g ?p ?o }} }} WHERE {{ GRAPH <{meta}> {{ <{src}> <{PANKG.currentGraph}> ?g . ?g ?p ?o }} }} ;\n"
+        f"DELETE {{ GRAPH <{meta}> {{ <{src}> ?p ?o }} }} WHERE {{ GRAPH <{meta}> {{ <{src}> ?p ?o }} }}"
+    )
+
+
+def swap_update(meta: str, info: SourceInfo) -> str:
+    """One SPARQL update that replaces a source's registration: the atomic switch of a load."""
+    s = f"<{info.iri}>"
+    lines = [
+        f"{s} a <{PANKG.SourceLoad}>, <{PROV.Entity}> .",
+        f"{s} <{PANKG.sourceKind}> {literal(info.kind)} .",
+        f"{s} <{PANKG.sourceLocation}> {literal(info.location)} .",
+        f"{s} <{PANKG.contentHash}> {literal(info.content_hash)} .",
+        f"{s} <{PANKG.generation}> {literal(str(info.generation), XSD.nonNegativeInteger)} .",
+        f"{s} <{PROV.generatedAtTime}> {typed(info.loaded_at)} .",
+        f"{s} <{PANKG.loaderVersion}> {literal(info.loader_version)} .",
+    ]
+    if info.next_release:
+        lines.append(f"{s} <{PANKG.nextRelease}> {typed(info.next_release)} .")
+    for g in info.graphs:
+        lines += [
+            f"{s} <{PANKG.currentGraph}> <{g.iri}> .",
+            f"<{g.iri}> <{RDF.type}> <{PANKG.SourceGraph}> .",
+            f"<{g.iri}> <{PANKG.accessLevel}> <{ACCESS_CLASS[g.access]}> .",
+            f"<{g.iri}> <{PANKG.tripleCount}> {literal(str(g.triples), XSD.nonNegativeInteger)} .",
+            f"<{g.iri}> <{PROV.wasDerivedFrom}> {s} .",
+        ]
+    body = "\n".join(lines)
+    return f"{_unregister(meta, info.iri)} ;\nINSERT DATA {{ GRAPH <{meta}> {{\n{body}\n}} }}"
+
+
+def remove_update(meta: str, src: str) -> str:
+    """One SPARQL update that unregisters a source (its graphs become garbage)."""
+    return _unregister(meta, src)

@@ -1,0 +1,308 @@
+"""The embedded store: a persistent pyoxigraph store in a directory, one source per set of named graphs.
+
+Writing a source (:meth:`GraphStore.replace_source`) goes in three steps:
+
+1. *stage*: the model's quads stream into brand-new named graphs through ``Store.bulk_load`` (the fast
+   path). Nothing reads them yet; if the mapping fails half-way they are dropped and the graph is
+   exactly as before.
+2. *swap*: one SPARQL update, one transaction, moves the source's registration in the meta graph from
+   the old graphs to the new ones. Readers see before or after, never between.
+3. *collect*: once every reader that started before the swap has finished, the old graphs are dropped.
+
+Reads choose their graphs from the registration: ``scope="all"`` (the local data manager: every current
+graph and the meta graph) or ``scope="public"`` (public graphs only). When the store
+holds no staged or retired graph, an ``all`` read uses the union of all graphs, which oxigraph answers
+from one index instead of one lookup per graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+
+from graph import registry
+from graph.errors import PankgError, QueryError, StoreError, StoreLocked
+from graph.iris import DEFAULT_BASE, Minter
+from graph.model import Quad
+from graph.nquads import bulk_write
+from graph.readers import ReaderEpochs
+from graph.registry import SourceGraph, SourceInfo
+
+Scope = Literal["all", "public"]
+VERSION = "0.1.0"
+COLLECT_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load did: the source as now registered and whether anything changed."""
+
+    source: SourceInfo
+    changed: bool
+    quads_written: int
+
+
+class GraphStore:
+    """pankg's graph: a pyoxigraph store plus the registry of loaded sources.
+
+    ``path=None`` gives an in-memory store (for tests and one-off work); otherwise the directory is
+    created if needed. One process opens a directory at a time; within it, any number of threads
+    read while one writes.
+    """
+
+    def __init__(self, path: Path | str | None = None, base_iri: str = DEFAULT_BASE) -> None:
+        self.path = Path(path) if path is not None else None
+        self.minter = Minter(base_iri)
+        self.meta = registry.meta_graph_iri(self.minter)
+        self._store = _open(self.path)
+        self._write_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._epochs = ReaderEpochs()
+        self._sources = registry.read_sources(self._store, self.meta)
+        self._clean = False
+        self._collect_garbage()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def sources(self) -> dict[str, SourceInfo]:
+        """The registered sources, keyed by source IRI (a snapshot)."""
+        with self._state_lock:
+            return dict(self._sources)
+
+    def graphs(self, scope: Scope = "all") -> list[str]:
+        """The named graphs a reader of ``scope`` sees (``all`` includes the meta graph)."""
+        with self._state_lock:
+            return self._graphs_locked(scope)
+
+    def _graphs_locked(self, scope: Scope) -> list[str]:
+        # The meta graph names files and restricted graphs: only the local data manager sees it.
+        graphs = [self.meta] if scope == "all" else []
+        for info in self._sources.values():
+            graphs += [g.iri for g in info.graphs if scope == "all" or g.access == "public"]
+        return graphs
+
+    @contextmanager
+    def reading(self, scope: Scope = "all") -> Iterator[dict[str, Any]]:
+        """Query options (for ``ox.Store.query``) that confine a read to ``scope``.
+
+        Consume the results inside the block: graphs that were current when it started stay in the
+        store until it ends.
+        """
+        with self._epochs.reading():
+            with self._state_lock:
+                if scope == "all" and self._clean:
+                    options: dict[str, Any] = {"use_default_graph_as_union": True}
+                else:
+                    nodes = [ox.NamedNode(g) for g in self._graphs_locked(scope)]
+                    options = {"default_graph": nodes, "named_graphs": nodes}
+            yield options
+
+    def query(self, sparql: str, scope: Scope = "all") -> Any:
+        """Run a SPARQL query and return its results materialized.
+
+        SELECT gives ``(variables, rows)`` with rows as lists of pyoxigraph terms (None where unbound),
+        ASK a ``bool``, CONSTRUCT/DESCRIBE a list of triples.
+        """
+        with self.reading(scope) as options:
+            results = self._run(sparql, options)
+            if isinstance(results, ox.QuerySolutions):
+                variables = [v.value for v in results.variables]
+                return variables, [[row[i] for i in range(len(variables))] for row in results]
+            if isinstance(results, ox.QueryBoolean):
+                return bool(results)
+            return list(results)
+
+    def serialize(
+        self,
+        sparql: str,
+        results_format: ox.QueryResultsFormat,
+        graph_format: ox.RdfFormat,
+        scope: Scope = "all",
+    ) -> bytes:
+        """Run a query and serialize its results: SELECT/ASK in ``results_format``, CONSTRUCT/DESCRIBE in
+        ``graph_format``."""
+        with self.reading(scope) as options:
+            results = self._run(sparql, options)
+            if isinstance(results, ox.QueryTriples):
+                return bytes(results.serialize(format=graph_format))
+            return bytes(results.serialize(format=results_format))
+
+    def _run(self, sparql: str, options: dict[str, Any]) -> Any:
+        try:
+            return self._store.query(sparql, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def count(self, scope: Scope = "all") -> int:
+        """Number of triples a reader of ``scope`` sees (each graph counted separately)."""
+        _, rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", scope)
+        return int(rows[0][0].value)
+
+    # ------------------------------------------------------------------ writing
+
+    def find_source(self, kind: str, location: str) -> SourceInfo | None:
+        return self.sources.get(registry.source_iri(self.minter, kind, location))
+
+    def replace_source(
+        self,
+        kind: str,
+        location: str,
+        content_hash: str,
+        quads: Iterable[Quad],
+        *,
+        force: bool = False,
+        now: dt.datetime | None = None,
+        as_of: dt.date | None = None,
+        next_release: Callable[[], dt.date | None] | None = None,
+    ) -> LoadResult:
+        """Make ``quads`` the whole content of the source ``(kind, location)``, atomically.
+
+        When the source is already loaded with the same ``content_hash`` (and pankg version and base
+        IRI), nothing is written unless ``force``, or unless an embargo of the source has ended since
+        (``as_of`` has reached the registered next release). ``next_release``, called once the quads
+        are written, gives the earliest embargo end still ahead. Any exception while producing the
+        quads leaves the store as it was and propagates.
+        """
+        fingerprint = hashlib.sha256(f"{content_hash}|{VERSION}|{self.minter.base}".encode()).hexdigest()
+        src = registry.source_iri(self.minter, kind, location)
+        with self._write_lock:
+            old = self._sources.get(src)
+            today = as_of or dt.date.today()
+            released = old is not None and old.next_release is not None and today >= old.next_release
+            if old is not None and old.content_hash == fingerprint and not force and not released:
+                return LoadResult(old, changed=False, quads_written=0)
+            generation = (old.generation if old else 0) + 1
+            staged = {
+                access: registry.graph_iri(self.minter, kind, location, generation, access)
+                for access in ("public", "restricted")
+            }
+            with self._state_lock:
+                self._clean = False
+            try:
+                written = self._stage(quads, staged)
+            except BaseException:
+                self._collect_garbage()
+                raise
+            graphs = tuple(
+                SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
+            )
+            for access, g in staged.items():
+                if not written[access]:
+                    self._store.remove_graph(ox.NamedNode(g))
+            info = SourceInfo(
+                iri=src,
+                kind=kind,
+                location=location,
+                content_hash=fingerprint,
+                generation=generation,
+                loaded_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
+                loader_version=VERSION,
+                graphs=graphs,
+                next_release=next_release() if next_release else None,
+            )
+            self._swap(info, registry.swap_update(self.meta, info), lambda s: s.__setitem__(src, info))
+            return LoadResult(info, changed=True, quads_written=sum(written.values()))
+
+    def remove_source(self, kind: str, location: str) -> bool:
+        """Drop a source and its graphs; False if it was not loaded."""
+        src = registry.source_iri(self.minter, kind, location)
+        with self._write_lock:
+            if src not in self._sources:
+                return False
+            with self._state_lock:
+                self._clean = False
+            self._swap(None, registry.remove_update(self.meta, src), lambda s: s.pop(src))
+            return True
+
+    def _stage(self, quads: Iterable[Quad], staged: dict[str, str]) -> dict[str, int]:
+        counts = bulk_write(self._store, quads, {access: f"<{g}>" for access, g in staged.items()})
+        return {access: counts[access] for access in staged}
+
+    def _count_graph(self, graph: str) -> int:
+        results = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(results))["n"].value)  # type: ignore[arg-type,index]
+
+    def _swap(self, info: SourceInfo | None, update: str, change: Any) -> None:
+        try:
+            self._store.update(update)
+        except BaseException:
+            self._collect_garbage()
+            raise
+        with self._state_lock:
+            change(self._sources)
+        epoch = self._epochs.advance()
+        if self._epochs.wait_for_older(epoch, COLLECT_WAIT_SECONDS):
+            self._collect_garbage()
+
+    def _collect_garbage(self) -> None:
+        """Drop every named graph that no registered source holds (old generations, failed stages)."""
+        with self._state_lock:
+            keep = set(self._graphs_locked("all"))
+        for node in list(self._store.named_graphs()):
+            if isinstance(node, ox.NamedNode) and node.value not in keep:
+                self._store.remove_graph(node)
+        present = {n.value for n in self._store.named_graphs() if isinstance(n, ox.NamedNode)}
+        default_empty = next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        with self._state_lock:
+            self._clean = present <= keep and default_empty
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Flush to disk and release the directory for other processes."""
+        self.flush()
+        del self._store
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _brief(exc: Exception, limit: int = 160) -> str:
+    """oxigraph's parser lists every expected character class; a person needs the position and a hint."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit].rstrip() + " ..."
+
+
+def _open(path: Path | None) -> ox.Store:
+    if path is None:
+        return ox.Store()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"store path {path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as exc:
+        text = str(exc).lower()
+        if "lock" in text or "resource temporarily unavailable" in text:
+            raise StoreLocked(
+                f"the store {path} is open in another pankg process (is `pankg serve` running?)"
+            ) from None
+        raise StoreError(f"cannot open the store {path}: {exc}") from None
+
+
+def wipe(path: Path) -> None:
+    """Delete a store directory (``pankg demo --fresh``); refuses anything that is not a pankg store."""
+    if not path.exists():
+        return
+    if any(path.iterdir()) and not (path / "CURRENT").exists():
+        raise PankgError(f"refusing to delete {path}: it does not look like a pankg store")
+    shutil.rmtree(path)

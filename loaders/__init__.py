@@ -1,0 +1,16 @@
+"""Loaders: one module per kind of source, each mapping its records into the graph through the model.
+
+``LOADERS`` maps a ``pankg load KIND`` name to a function that turns the paths or URLs given on the
+command line into sources. The demo generator (``pankg demo``) lives here too, as the ``demo`` source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from loaders import rdf
+from loaders.base import Source
+
+LOADERS: dict[str, Callable[[list[str]], Sequence[Source]]] = {
+    rdf.NAME: rdf.sources,
+}

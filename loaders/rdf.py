@@ -1,0 +1,75 @@
+"""Loads RDF files as they are (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD), one source per file.
+
+For a facility's own RDF, or pankg's exports: the triples go into the file's source graph unchanged
+(graph names in N-Quads/TriG are not kept: a source owns its graphs). A file that does not parse
+loads nothing, and the error names the file and the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.errors import RecordInvalid, SourceUnavailable
+from graph.model import PUBLIC, Quad, RdfModel
+from loaders.base import LoadReport, file_hash
+
+NAME = "rdf"
+SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass(frozen=True)
+class RdfFileSource:
+    path: Path
+    kind: str = NAME
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def format(self) -> ox.RdfFormat:
+        try:
+            return SUFFIXES[self.path.suffix.lower()]
+        except KeyError:
+            known = ", ".join(sorted(SUFFIXES))
+            raise SourceUnavailable(f"{self.path}: unknown RDF file type {self.path.suffix!r} (known: {known})") from None
+
+    def content_hash(self) -> str:
+        return file_hash(self.path, self.format.media_type)
+
+    def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
+        try:
+            for quad in ox.parse(path=str(self.path), format=self.format, base_iri=self.path.resolve().as_uri()):
+                yield str(quad.subject), str(quad.predicate), str(quad.object), PUBLIC
+                report.entities["triple"] += 1
+        except SyntaxError as exc:
+            raise RecordInvalid(f"not valid {self.format.name}: {exc}", file=str(self.path)) from None
+
+
+def sources(paths: list[str]) -> list[RdfFileSource]:
+    """One source per file; a directory stands for the RDF files inside it."""
+    found: list[RdfFileSource] = []
+    for text in paths:
+        path = Path(text).resolve()
+        if path.is_dir():
+            found += [RdfFileSource(p) for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES]
+        elif path.is_file():
+            found.append(RdfFileSource(path))
+        else:
+            raise SourceUnavailable(f"{text}: no such file or directory")
+    for source in found:
+        source.format  # noqa: B018 - fail early on unknown file types, before anything is written
+    return found

@@ -1,0 +1,3 @@
+from pankg.cli import main
+
+main()

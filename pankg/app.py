@@ -1,0 +1,17 @@
+"""The ASGI app: one store, the resolvers' routes, one error shape. ``pankg serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from graph.errors import PankgError
+from graph.store import GraphStore
+from resolvers import home
+from resolvers.errors import pankg_error_handler
+
+
+def create_app(store: GraphStore) -> Starlette:
+    """The web app over ``store``; tests call it directly with an in-memory store."""
+    app = Starlette(routes=list(home.routes), exception_handlers={PankgError: pankg_error_handler})
+    app.state.store = store
+    return app

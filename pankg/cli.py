@@ -1,0 +1,198 @@
+"""The ``pankg`` command line: load, demo, query, stats, serve.
+
+Every command takes ``--data DIR`` (or ``PANKG_DATA``) and ``--debug``. Errors are one line a person
+understands and a non-zero exit status; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph import entities
+from graph.errors import PankgError
+from graph.stats import stats as graph_stats
+from graph.store import GraphStore
+from loaders import LOADERS
+from loaders.base import LoadReport, load
+from loaders.demo import DemoCatalogue, DemoSource
+from pankg.output import QueryFormat, print_query, print_report, print_stats
+from pankg.settings import Settings
+
+app = typer.Typer(
+    name="pankg",
+    help="The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DataOption = Annotated[
+    Optional[str],
+    typer.Option("--data", envvar="PANKG_DATA", help="Store directory [default: ./pankg-data].", show_default=False),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+@contextmanager
+def _handled(debug: bool) -> Iterator[None]:
+    """Turn pankg's errors (and file errors) into one line on stderr and exit status 1."""
+    try:
+        yield
+    except (PankgError, OSError) as exc:
+        if debug:
+            raise
+        errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _open(data: str | None) -> GraphStore:
+    settings = Settings.from_env(data)
+    return GraphStore(settings.data, settings.base_iri)
+
+
+@app.command("load")
+def load_command(
+    kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or URLs.", show_default=False)],
+    lenient: Annotated[bool, typer.Option("--lenient", help="Load the good records of a file, list the bad.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Reload sources even when unchanged.")] = False,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Load sources of one KIND into the graph; each file replaces what it loaded before, atomically."""
+    with _handled(debug):
+        if kind not in LOADERS:
+            raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
+        sources = LOADERS[kind](paths)
+        with _open(data) as store, _progress() as progress:
+            task = progress.add_task(f"loading {kind}", total=len(sources))
+            for source in sources:
+                progress.update(task, description=f"loading {Path(source.location).name}")
+                print_report(load(store, source, force=force), console)
+                progress.advance(task)
+
+
+@app.command()
+def demo(
+    datasets: Annotated[int, typer.Option("--datasets", min=1, help="How many datasets to generate.")] = 3000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same graph.")] = 42,
+    serve_after: Annotated[bool, typer.Option("--serve", help="Start the server when loaded.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Reload even when the same demo is loaded.")] = False,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Generate a realistic demo catalogue and load it into the embedded store."""
+    with _handled(debug):
+        settings = Settings.from_env(data)
+        catalogue = DemoCatalogue(datasets=datasets, seed=seed, today=dt.date.today())
+        with GraphStore(settings.data, settings.base_iri) as store:
+            report = _load_demo(store, catalogue, force)
+            print_report(report, console)
+            if report.changed:
+                console.print("generated: " + ", ".join(f"{n:,} {k}" for k, n in sorted(catalogue.summary.items())))
+            print_stats(graph_stats(store), console)
+        console.print(
+            "\n[bold]Try next[/bold]\n"
+            f"  pankg stats --data {settings.data}\n"
+            f"  pankg query --data {settings.data} 'SELECT ?title WHERE {{ ?d a <http://www.w3.org/ns/dcat#Dataset> ;"
+            " <http://purl.org/dc/terms/title> ?title } LIMIT 5'\n"
+            f"  pankg serve --data {settings.data}   (then open http://{settings.host}:{settings.port}/)",
+            soft_wrap=True,
+        )
+    if serve_after:
+        serve(host=None, port=None, data=data, debug=debug)
+
+
+def _load_demo(store: GraphStore, catalogue: DemoCatalogue, force: bool) -> LoadReport:
+    source = DemoSource(catalogue)
+    with _progress() as progress:
+        task = progress.add_task("generating and loading the demo", total=catalogue.datasets)
+        entities_of = catalogue.entities
+
+        def counted() -> Iterator[entities.Entity]:
+            for entity in entities_of():
+                if isinstance(entity, entities.Dataset):
+                    progress.advance(task)
+                yield entity
+
+        catalogue.entities = counted  # type: ignore[method-assign]
+        return load(store, source, force=force)
+
+
+@app.command()
+def query(
+    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query.", show_default=False)] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL JSON results) or csv.")] = "table",
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Run a SPARQL query over the whole graph (the local user sees everything, embargoed data included)."""
+    with _handled(debug):
+        if (sparql is None) == (file is None):
+            raise PankgError("give the query either as an argument or with --file, not both")
+        if fmt not in ("table", "json", "csv"):
+            raise PankgError(f"unknown format {fmt!r}; use table, json or csv")
+        text = file.read_text() if file is not None else str(sparql)
+        with _open(data) as store:
+            format_: QueryFormat = fmt  # type: ignore[assignment]
+            print_query(store, text, format_, console)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Counts per entity kind and per source graph."""
+    with _handled(debug), _open(data) as store:
+        result = graph_stats(store)
+        if as_json:
+            sys.stdout.write(json.dumps(result.as_json(), indent=2) + "\n")
+        else:
+            print_stats(result, console)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind [default: 127.0.0.1].")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port [default: 8000].")] = None,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Serve the graph over HTTP (uvicorn)."""
+    import uvicorn
+
+    from pankg.app import create_app
+
+    with _handled(debug):
+        settings = Settings.from_env(data, host, port)
+        with GraphStore(settings.data, settings.base_iri) as store:
+            console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
+            uvicorn.run(create_app(store), host=settings.host, port=settings.port, log_level="info")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, transient=True,
+    )
+
+
+def main() -> None:
+    """Entry point of the ``pankg`` console script."""
+    app()

@@ -1,0 +1,84 @@
+"""How the CLI prints results: query results as a table, JSON or CSV; stats and load reports."""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+import pyoxigraph as ox
+from rich.console import Console
+from rich.table import Table
+
+from graph.stats import Stats
+from graph.store import GraphStore
+from loaders.base import LoadReport
+
+QueryFormat = Literal["table", "json", "csv"]
+
+_SELECT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
+_GRAPH_FORMATS = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES}
+
+
+def print_query(store: GraphStore, sparql: str, fmt: QueryFormat, console: Console) -> None:
+    """Run ``sparql`` over everything the local user sees and print it in ``fmt``.
+
+    json is SPARQL 1.1 JSON results (JSON-LD for CONSTRUCT/DESCRIBE), csv is SPARQL CSV results
+    (N-Triples for graphs), table is for people.
+    """
+    if fmt != "table":
+        data = store.serialize(sparql, _SELECT_FORMATS[fmt], _GRAPH_FORMATS[fmt])
+        sys.stdout.write(data.decode())
+        return
+    result = store.query(sparql)
+    if isinstance(result, bool):
+        console.print("true" if result else "false")
+        return
+    if isinstance(result, list):  # CONSTRUCT / DESCRIBE
+        for triple in result:
+            console.print(f"{triple} .", highlight=False, markup=False)
+        console.print(f"[dim]{len(result)} triple{'s' if len(result) != 1 else ''}[/dim]")
+        return
+    variables, rows = result
+    table = Table(*variables)
+    for row in rows:
+        table.add_row(*(_short(term) for term in row))
+    console.print(table)
+    console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+def _short(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def print_stats(stats: Stats, console: Console) -> None:
+    table = Table("entity kind", "count", title="Entities")
+    for name, count in stats.entities.items():
+        table.add_row(name, f"{count:,}")
+    table.add_row("embargoed datasets", f"{stats.embargoed_datasets:,}")
+    console.print(table)
+    graphs = Table("source", "location", "access", "triples", title="Source graphs")
+    for g in stats.graphs:
+        graphs.add_row(g.source_kind, g.location, g.access, f"{g.triples:,}")
+    graphs.add_row("", "", "total", f"{stats.triples:,}")
+    console.print(graphs)
+
+
+def print_report(report: LoadReport, console: Console) -> None:
+    if not report.changed:
+        console.print(f"[yellow]unchanged[/yellow] {report.location} (already loaded; --force reloads it)", soft_wrap=True)
+        return
+    assert report.result is not None
+    info = report.result.source
+    parts = ", ".join(f"{n:,} {k}" for k, n in sorted(report.entities.items()))
+    graphs = ", ".join(f"{g.triples:,} {g.access}" for g in info.graphs)
+    console.print(
+        f"[green]loaded[/green] {report.location}: {parts or 'nothing'}; triples: {graphs or '0'}", soft_wrap=True
+    )
+    for warning in report.warnings:
+        console.print(f"  [yellow]warning[/yellow] {warning}")

@@ -1,0 +1,34 @@
+"""Shared fixtures: real stores (in memory or on disk), a small demo, the shared reference folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.store import GraphStore
+from loaders.base import load
+from loaders.demo import DemoCatalogue
+from tests.helpers import SHARED, TODAY, demo_source
+
+
+@pytest.fixture
+def store() -> GraphStore:
+    return GraphStore()
+
+
+@pytest.fixture
+def shared() -> Path:
+    """../shared beside the repository; tests that need it skip, saying why, where it is absent."""
+    if not (SHARED / "reference").is_dir():
+        pytest.skip(f"the shared reference folder {SHARED} is absent (a clone outside the workplace)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def demo_store() -> tuple[GraphStore, DemoCatalogue]:
+    """An in-memory store holding a 400-dataset demo, shared by read-only tests."""
+    s = GraphStore()
+    source = demo_source(400, seed=11)
+    load(s, source, as_of=TODAY)
+    return s, source.catalogue
