@@ -77,13 +77,15 @@ def bulk_write(
 
     producer = threading.Thread(target=produce, name="pankg-quads", daemon=True)
     producer.start()
+    failure: BaseException | None = None
     try:
         while True:
             item = pending.get()
             if item is _DONE:
                 break
             if isinstance(item, _Failure):
-                raise item.exc
+                failure = item.exc
+                break
             assert isinstance(item, bytes)
             if item:
                 try:
@@ -93,4 +95,13 @@ def bulk_write(
     finally:
         stop.set()
         producer.join()
+    if failure is not None:
+        # The error's traceback keeps this frame alive as long as someone holds the error; the frame must
+        # not keep the store open with it (closing a GraphStore has to release the directory at once).
+        del store
+        item = None
+        try:
+            raise failure
+        finally:
+            failure = None
     return counts

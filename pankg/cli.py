@@ -48,14 +48,20 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback o
 
 @contextmanager
 def _handled(debug: bool) -> Iterator[None]:
-    """Turn pankg's errors (and file errors) into one line on stderr and exit status 1."""
+    """Turn pankg's errors (and file errors) into one line on stderr and exit status 1.
+
+    The exit is raised outside the ``except`` block so that the error, its traceback and the frames
+    it holds (an open store among them) are released at once, not kept as the exit's context.
+    """
     try:
         yield
+        return
     except (PankgError, OSError) as exc:
         if debug:
             raise
-        errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        message = str(exc)
+    errors.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _open(data: str | None) -> GraphStore:
@@ -72,17 +78,30 @@ def load_command(
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Load sources of one KIND into the graph; each file replaces what it loaded before, atomically."""
+    """Load sources of one KIND into the graph; each file replaces what it loaded before, atomically.
+
+    Strict by default: the first source that fails stops the command (sources loaded before it stay,
+    the failed one changes nothing). With --lenient the other sources still load and the failures are
+    listed at the end.
+    """
     with _handled(debug):
         if kind not in LOADERS:
             raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
         sources = LOADERS[kind](paths)
+        failures: list[str] = []
         with _open(data) as store, _progress() as progress:
             task = progress.add_task(f"loading {kind}", total=len(sources))
             for source in sources:
                 progress.update(task, description=f"loading {Path(source.location).name}")
-                print_report(load(store, source, force=force), console)
+                try:
+                    print_report(load(store, source, force=force), console)
+                except PankgError as exc:
+                    if not lenient:
+                        raise
+                    failures.append(str(exc))
                 progress.advance(task)
+        for failure in failures:
+            errors.print(f"[yellow]not loaded:[/yellow] {escape(failure)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -108,3 +108,15 @@ def test_a_file_where_the_store_should_be(tmp_path: Path) -> None:
     (tmp_path / "kg").write_text("not a store")
     result = runner.invoke(app, ["stats", "--data", str(tmp_path / "kg")])
     assert result.exit_code == 1 and "is not a directory" in result.output
+
+
+def test_lenient_load_goes_on_past_a_bad_file(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
+    good.write_text('<https://example.org/a> <http://purl.org/dc/terms/title> "A" .\n')
+    bad.write_text("<https://example.org/b> <http://purl.org/dc/terms/title> 'unterminated .\n")
+    data = str(tmp_path / "kg")
+    strict = runner.invoke(app, ["load", "rdf", str(bad), str(good), "--data", data])
+    assert strict.exit_code == 1 and "bad.ttl" in strict.output and "loaded" not in strict.output
+    lenient = runner.invoke(app, ["load", "rdf", str(bad), str(good), "--lenient", "--data", data])
+    assert lenient.exit_code == 0
+    assert "not loaded:" in lenient.output and "bad.ttl" in lenient.output and "good.ttl: 1 triple" in lenient.output
