@@ -254,7 +254,7 @@ class RdfModel:
             yield node, A, _p(PANKG.File), hidden
             yield node, _p(PANKG.filePath), literal(f.path), hidden
             if f.size is not None:
-                yield node, _p(DCAT.byteSize), literal(str(f.size), XSD.nonNegativeInteger), hidden
+                yield node, _p(DCAT.byteSize), typed(f.size), hidden
             if f.checksum:
                 yield node, _p(PANKG.checksum), literal(f.checksum), hidden
         yield from self._parameters(f"dataset:{d.pid}", s, d.parameters, hidden)
@@ -360,6 +360,8 @@ class RdfModel:
             yield s, CREATOR, self.node("person", creator), PUBLIC
         for part in d.parts:
             dataset = self.node("dataset", part)
+            if dataset == s:  # a dataset identified by this very DOI
+                continue
             yield s, HAS_PART, dataset, PUBLIC
             yield dataset, _p(PANKG.doi), s, PUBLIC
         for rel in d.related:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from graph.iris import Minter
 from graph.nt import literal, typed
-from ontology.namespaces import PROV, RDF, XSD
+from ontology.namespaces import PROV, RDF
 from ontology.terms import PANKG
 
 ACCESS_CLASS = {"public": PANKG.Public, "restricted": PANKG.Restricted}
@@ -62,8 +62,23 @@ def graph_iri(minter: Minter, kind: str, location: str, generation: int, access:
     return minter.minted("graph", f"{kind}.{digest}.v{generation}.{access}")
 
 
-def meta_graph_iri(minter: Minter) -> str:
-    return minter.minted("graph", "meta")
+META_GRAPH = "https://w3id.org/pankg/graph/meta"
+"""The meta graph has one IRI whatever the base of minted IRIs, so a store always finds its registry."""
+
+
+def read_base(store: ox.Store) -> str | None:
+    """The base IRI the store's entities were minted under, as recorded by the first load."""
+    results = store.query(
+        f"SELECT ?base WHERE {{ <{META_GRAPH}> <{PANKG.baseIri}> ?base }}", default_graph=ox.NamedNode(META_GRAPH)
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        return str(row["base"].value)
+    return None
+
+
+def base_update(base: str) -> str:
+    return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{PANKG.baseIri}> {literal(base)} }} }}"
 
 
 _READ = f"""
@@ -130,7 +145,7 @@ def swap_update(meta: str, info: SourceInfo) -> str:
         f"{s} <{PANKG.sourceKind}> {literal(info.kind)} .",
         f"{s} <{PANKG.sourceLocation}> {literal(info.location)} .",
         f"{s} <{PANKG.contentHash}> {literal(info.content_hash)} .",
-        f"{s} <{PANKG.generation}> {literal(str(info.generation), XSD.nonNegativeInteger)} .",
+        f"{s} <{PANKG.generation}> {typed(info.generation)} .",
         f"{s} <{PROV.generatedAtTime}> {typed(info.loaded_at)} .",
         f"{s} <{PANKG.loaderVersion}> {literal(info.loader_version)} .",
     ]
@@ -141,7 +156,7 @@ def swap_update(meta: str, info: SourceInfo) -> str:
             f"{s} <{PANKG.currentGraph}> <{g.iri}> .",
             f"<{g.iri}> <{RDF.type}> <{PANKG.SourceGraph}> .",
             f"<{g.iri}> <{PANKG.accessLevel}> <{ACCESS_CLASS[g.access]}> .",
-            f"<{g.iri}> <{PANKG.tripleCount}> {literal(str(g.triples), XSD.nonNegativeInteger)} .",
+            f"<{g.iri}> <{PANKG.tripleCount}> {typed(g.triples)} .",
             f"<{g.iri}> <{PROV.wasDerivedFrom}> {s} .",
         ]
     body = "\n".join(lines)

@@ -49,12 +49,14 @@ class Stats:
     def triples(self) -> int:
         return sum(g.triples for g in self.graphs)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, public: bool = False) -> dict[str, object]:
+        """As JSON; ``public`` leaves out where sources were read from and the graph IRIs."""
+        hidden = {"location", "graph"} if public else set()
         return {
             "entities": self.entities,
             "embargoed_datasets": self.embargoed_datasets,
             "triples": self.triples,
-            "graphs": [g.__dict__ for g in self.graphs],
+            "graphs": [{k: v for k, v in g.__dict__.items() if k not in hidden} for g in self.graphs],
         }
 
 

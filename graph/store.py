@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import threading
+from importlib import metadata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +30,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph import registry
-from graph.errors import PankgError, QueryError, StoreError, StoreLocked
+from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
 from graph.model import Quad
 from graph.nquads import bulk_write
@@ -38,7 +38,17 @@ from graph.readers import ReaderEpochs
 from graph.registry import SourceGraph, SourceInfo
 
 Scope = Literal["all", "public"]
-VERSION = "0.1.0"
+
+
+def _version() -> str:
+    """pankg's version from its installed metadata: part of every source fingerprint."""
+    try:
+        return metadata.version("pankg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+VERSION = _version()
 COLLECT_WAIT_SECONDS = 30.0
 
 
@@ -62,8 +72,14 @@ class GraphStore:
     def __init__(self, path: Path | str | None = None, base_iri: str = DEFAULT_BASE) -> None:
         self.path = Path(path) if path is not None else None
         self.minter = Minter(base_iri)
-        self.meta = registry.meta_graph_iri(self.minter)
+        self.meta = registry.META_GRAPH
         self._store = _open(self.path)
+        recorded = registry.read_base(self._store)
+        if recorded is not None and recorded != self.minter.base:
+            raise StoreError(
+                f"the store {self.path or '(in memory)'} holds IRIs minted under {recorded}, not {self.minter.base}: "
+                "unset PANKG_BASE_IRI or set it to the store's base"
+            )
         self._write_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._epochs = ReaderEpochs()
@@ -188,12 +204,14 @@ class GraphStore:
                 access: registry.graph_iri(self.minter, kind, location, generation, access)
                 for access in ("public", "restricted")
             }
-            with self._state_lock:
-                self._clean = False
+            if registry.read_base(self._store) is None:
+                self._store.update(registry.base_update(self.minter.base))
+            self._leave_union_mode()
             try:
                 written = self._stage(quads, staged)
             except BaseException:
-                self._collect_garbage()
+                for g in staged.values():  # only the staged graphs: older ones may still have readers
+                    self._store.remove_graph(ox.NamedNode(g))
                 raise
             graphs = tuple(
                 SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
@@ -221,10 +239,19 @@ class GraphStore:
         with self._write_lock:
             if src not in self._sources:
                 return False
-            with self._state_lock:
-                self._clean = False
+            self._leave_union_mode()
             self._swap(None, registry.remove_update(self.meta, src), lambda s: s.pop(src))
             return True
+
+    def _leave_union_mode(self) -> None:
+        """Before graphs appear that readers must not see, make sure no reader relies on the union graph.
+
+        A reader that chose the union before this point may not have started its query yet; wait for it
+        (queries run on a snapshot, so one that has started cannot see what is written later).
+        """
+        with self._state_lock:
+            self._clean = False
+        self._epochs.wait_for_older(self._epochs.advance(), COLLECT_WAIT_SECONDS)
 
     def _stage(self, quads: Iterable[Quad], staged: dict[str, str]) -> dict[str, int]:
         counts = bulk_write(self._store, quads, {access: f"<{g}>" for access, g in staged.items()})
@@ -235,11 +262,7 @@ class GraphStore:
         return int(next(iter(results))["n"].value)  # type: ignore[arg-type,index]
 
     def _swap(self, info: SourceInfo | None, update: str, change: Any) -> None:
-        try:
-            self._store.update(update)
-        except BaseException:
-            self._collect_garbage()
-            raise
+        self._store.update(update)
         with self._state_lock:
             change(self._sources)
         epoch = self._epochs.advance()
@@ -247,11 +270,13 @@ class GraphStore:
             self._collect_garbage()
 
     def _collect_garbage(self) -> None:
-        """Drop every named graph that no registered source holds (old generations, failed stages)."""
+        """Drop the source graphs that no registered source holds (old generations, stages of a crashed
+        load). Only graphs under this store's ``<base>graph/`` are pankg's to drop; others are kept."""
         with self._state_lock:
             keep = set(self._graphs_locked("all"))
+        ours = self.minter.minted("graph", "")
         for node in list(self._store.named_graphs()):
-            if isinstance(node, ox.NamedNode) and node.value not in keep:
+            if isinstance(node, ox.NamedNode) and node.value.startswith(ours) and node.value not in keep:
                 self._store.remove_graph(node)
         present = {n.value for n in self._store.named_graphs() if isinstance(n, ox.NamedNode)}
         default_empty = next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
@@ -297,12 +322,3 @@ def _open(path: Path | None) -> ox.Store:
                 f"the store {path} is open in another pankg process (is `pankg serve` running?)"
             ) from None
         raise StoreError(f"cannot open the store {path}: {exc}") from None
-
-
-def wipe(path: Path) -> None:
-    """Delete a store directory (``pankg demo --fresh``); refuses anything that is not a pankg store."""
-    if not path.exists():
-        return
-    if any(path.iterdir()) and not (path / "CURRENT").exists():
-        raise PankgError(f"refusing to delete {path}: it does not look like a pankg store")
-    shutil.rmtree(path)

@@ -54,7 +54,7 @@ class RdfFileSource:
         try:
             for quad in ox.parse(path=str(self.path), format=self.format, base_iri=self.path.resolve().as_uri()):
                 yield str(quad.subject), str(quad.predicate), str(quad.object), PUBLIC
-                report.entities["triple"] += 1
+                report.entities["triples"] += 1
         except SyntaxError as exc:
             raise RecordInvalid(f"not valid {self.format.name}: {exc}", file=str(self.path)) from None
 

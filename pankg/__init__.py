@@ -3,4 +3,9 @@
 The only package that imports both ``loaders`` and ``resolvers``; nothing imports it back.
 """
 
-__version__ = "0.1.0"
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("pankg")
+except metadata.PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"

@@ -41,7 +41,7 @@ errors = Console(stderr=True)
 
 DataOption = Annotated[
     Optional[str],
-    typer.Option("--data", envvar="PANKG_DATA", help="Store directory [default: ./pankg-data].", show_default=False),
+    typer.Option("--data", envvar="PANKG_DATA", help="Store directory (default ./pankg-data).", show_default=False),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
@@ -72,8 +72,8 @@ def _open(data: str | None) -> GraphStore:
 @app.command("load")
 def load_command(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
-    paths: Annotated[list[str], typer.Argument(help="Files, directories or URLs.", show_default=False)],
-    lenient: Annotated[bool, typer.Option("--lenient", help="Load the good records of a file, list the bad.")] = False,
+    paths: Annotated[list[str], typer.Argument(help="Files or directories.", show_default=False)],
+    lenient: Annotated[bool, typer.Option("--lenient", help="Go on past sources that fail and list them at the end (exit status 0).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload sources even when unchanged.")] = False,
     data: DataOption = None,
     debug: DebugOption = False,
@@ -162,7 +162,7 @@ def query(
     """Run a SPARQL query over the whole graph (the local user sees everything, embargoed data included)."""
     with _handled(debug):
         if (sparql is None) == (file is None):
-            raise PankgError("give the query either as an argument or with --file, not both")
+            raise PankgError("give the query as an argument or with --file (exactly one of them)")
         if fmt not in ("table", "json", "csv"):
             raise PankgError(f"unknown format {fmt!r}; use table, json or csv")
         text = file.read_text() if file is not None else str(sparql)
@@ -188,8 +188,8 @@ def stats(
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind [default: 127.0.0.1].")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", help="Port [default: 8000].")] = None,
+    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8000).")] = None,
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.iris import DEFAULT_BASE
+from graph.errors import PankgError
+from graph.iris import DEFAULT_BASE, Minter
 
 DEFAULT_DATA = "./pankg-data"
 
@@ -22,9 +23,21 @@ class Settings:
 
     @classmethod
     def from_env(cls, data: str | None = None, host: str | None = None, port: int | None = None) -> Settings:
+        """Settings from the options given, then the environment, then the defaults; a bad value is a
+        :class:`PankgError` naming the variable."""
+        base_iri = os.environ.get("PANKG_BASE_IRI") or DEFAULT_BASE
+        try:
+            Minter(base_iri)
+        except ValueError as exc:
+            raise PankgError(f"PANKG_BASE_IRI: {exc}") from None
+        port_text = os.environ.get("PANKG_PORT") or "8000"
+        if port is None:
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise PankgError(f"PANKG_PORT must be a port number, not {port_text!r}")
+            port = int(port_text)
         return cls(
             data=Path(data or os.environ.get("PANKG_DATA") or DEFAULT_DATA),
-            base_iri=os.environ.get("PANKG_BASE_IRI") or DEFAULT_BASE,
+            base_iri=base_iri,
             host=host or os.environ.get("PANKG_HOST") or "127.0.0.1",
-            port=port or int(os.environ.get("PANKG_PORT") or 8000),
+            port=port,
         )

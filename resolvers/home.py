@@ -29,7 +29,7 @@ def _store(request: Request) -> GraphStore:
 
 async def api_stats(request: Request) -> Response:
     result = await run_in_threadpool(stats, _store(request), "public")
-    return JSONResponse(result.as_json())
+    return JSONResponse(result.as_json(public=True))
 
 
 async def health(request: Request) -> Response:

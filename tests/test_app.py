@@ -34,6 +34,7 @@ def test_stats_api_is_the_anonymous_view(demo_store: tuple[GraphStore, DemoCatal
     assert stats["entities"]["datasets"] == catalogue.datasets  # stubs of embargoed ones included
     assert stats["embargoed_datasets"] == catalogue.summary["embargoed datasets"]
     assert {g["access"] for g in stats["graphs"]} == {"public"}
+    assert all(set(g) == {"source_kind", "access", "triples"} for g in stats["graphs"])  # no file paths, no IRIs
     _, titles = store.query("SELECT ?t WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> ?t }", "public")
     assert len(titles) == catalogue.datasets - catalogue.summary["embargoed datasets"]
 

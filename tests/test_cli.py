@@ -86,7 +86,7 @@ def test_load_rdf_files(tmp_path: Path) -> None:
         (["load", "scicatx", "f.json"], "unknown source kind 'scicatx'"),
         (["load", "rdf", "/no/such/file.ttl"], "no such file or directory"),
         (["query", "SELECT WHERE {"], "SPARQL syntax error"),
-        (["query"], "give the query either as an argument or with --file"),
+        (["query"], "give the query as an argument or with --file (exactly one of them)"),
         (["query", "ASK {}", "--format", "xml"], "unknown format 'xml'"),
     ],
 )
@@ -96,6 +96,21 @@ def test_errors_are_one_line_and_a_non_zero_exit(tmp_path: Path, args: list[str]
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [("PANKG_PORT", "eighty", "PANKG_PORT must be a port number, not 'eighty'"),
+     ("PANKG_BASE_IRI", "urn:x", "PANKG_BASE_IRI: base IRI must be an http(s) IRI")],
+)
+def test_bad_settings_are_one_line(tmp_path: Path, variable: str, value: str, message: str) -> None:
+    result = runner.invoke(app, ["stats", "--data", str(tmp_path / "kg")], env={variable: value})
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_help_shows_the_defaults() -> None:
+    result = runner.invoke(app, ["stats", "--help"], env={"COLUMNS": "200"})
+    assert "(default ./pankg-data)" in result.output
 
 
 def test_debug_shows_the_exception(tmp_path: Path) -> None:
@@ -119,4 +134,4 @@ def test_lenient_load_goes_on_past_a_bad_file(tmp_path: Path) -> None:
     assert strict.exit_code == 1 and "bad.ttl" in strict.output and "loaded" not in strict.output
     lenient = runner.invoke(app, ["load", "rdf", str(bad), str(good), "--lenient", "--data", data])
     assert lenient.exit_code == 0
-    assert "not loaded:" in lenient.output and "bad.ttl" in lenient.output and "good.ttl: 1 triple" in lenient.output
+    assert "not loaded:" in lenient.output and "bad.ttl" in lenient.output and "good.ttl: 1 triples" in lenient.output

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.entities import Dataset, Parameter
-from graph.errors import QueryError, RecordInvalid, StoreLocked
+from graph.errors import QueryError, RecordInvalid, StoreError, StoreLocked
 from graph.model import Quad, RdfModel
 from graph.store import GraphStore
 
@@ -185,4 +185,23 @@ def test_remove_source(store: GraphStore) -> None:
     store.replace_source("demo", "x", "h", quads_of(datasets(5)))
     assert store.remove_source("demo", "x")
     assert not store.remove_source("demo", "x")
-    assert store.count() == 0 and store.sources == {}
+    assert store.count("public") == 0 and store.sources == {}
+    assert store.graphs("all") == [store.meta]  # which keeps only the store's base IRI
+
+
+def test_a_store_refuses_to_open_under_another_base_iri(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "kg") as store:
+        store.replace_source("demo", "x", "h", quads_of(datasets(5)))
+        before = snapshot(store)
+    with pytest.raises(StoreError, match="holds IRIs minted under https://w3id.org/pankg/id/, not https://example.org/"):
+        GraphStore(tmp_path / "kg", base_iri="https://example.org/")
+    with GraphStore(tmp_path / "kg") as store:
+        assert snapshot(store) == before
+
+
+def test_graphs_pankg_did_not_write_are_left_alone(tmp_path: Path) -> None:
+    foreign = ox.NamedNode("https://example.org/my-own-graph")
+    with GraphStore(tmp_path / "kg") as store:
+        store._store.add(ox.Quad(ox.NamedNode("https://e/s"), ox.NamedNode("https://e/p"), ox.Literal("o"), foreign))
+    with GraphStore(tmp_path / "kg") as store:
+        assert store._store.contains_named_graph(foreign)

@@ -30,7 +30,7 @@ def test_a_turtle_file_loads_and_reloads_idempotently(tmp_path: Path, store: Gra
     path = write_ttl(tmp_path / "a.ttl", 100)
     (source,) = LOADERS["rdf"]([str(path)])
     first = load(store, source)
-    assert first.changed and first.entities["triple"] == 200
+    assert first.changed and first.entities["triples"] == 200
     assert first.result is not None and first.result.source.triples == 200
     assert store.count("public") == 200
     again = load(store, source)
