@@ -39,6 +39,7 @@ _PANET = re.compile(r"^(?:https?://purl\.org/pan-science/PaNET/|panet:)(PaNET\d+
 _SAFE = "-._~:@!$'()*+,;="
 # DOIs keep their slashes; the characters N-Triples forbids in IRIs (SICI DOIs use "<" and ">") are encoded.
 _DOI_SAFE = _SAFE + "/&"
+_CACHE_SIZE = 1 << 18
 
 
 def doi_iri(value: str) -> str | None:
@@ -89,6 +90,7 @@ class Minter:
         if not base.startswith(("http://", "https://")) or not base.endswith(("/", "#")):
             raise ValueError(f"base IRI must be an http(s) IRI ending in '/' or '#': {base!r}")
         self.base = base
+        self._known: dict[tuple[str, str], str] = {}
 
     def iri(self, kind: str, pid: str) -> str:
         """The IRI of the entity of ``kind`` that its source names ``pid``.
@@ -96,12 +98,19 @@ class Minter:
         A global PID (DOI, ORCID, ROR, PaNET) is its own IRI whatever the kind; any other PID is
         minted under the base.
         """
+        known = self._known.get((kind, pid))
+        if known is not None:  # the same facility, person or dataset is named many times in a load
+            return known
         if kind not in KINDS:
             raise ValueError(f"unknown entity kind {kind!r}")
-        pid = pid.strip()
-        if not pid:
+        stripped = pid.strip()
+        if not stripped:
             raise RecordInvalid(f"empty identifier for a {kind}")
-        return global_pid_iri(pid) or self.minted(kind, pid)
+        result = global_pid_iri(stripped) or self.minted(kind, stripped)
+        if len(self._known) >= _CACHE_SIZE:
+            self._known.clear()
+        self._known[(kind, pid)] = result
+        return result
 
     def minted(self, kind: str, pid: str) -> str:
         """The IRI under the base, ignoring global PIDs (used for nodes owned by another, e.g. files)."""

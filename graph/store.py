@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from importlib import metadata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 

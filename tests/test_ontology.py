@@ -21,7 +21,7 @@ def test_every_pankg_term_the_code_uses_is_defined_with_a_label_and_comment() ->
     graph = rdflib.Graph().parse(PANKG_TTL)
     used = set()
     for path in (ROOT / "graph").glob("*.py"):
-        used |= set(re.findall(r"PANKG\.(\w+)", path.read_text()))
+        used |= set(re.findall(r"(?:PANKG|(?<![\w/])pankg)\.(\w+)", path.read_text()))
     assert used, "the model should use pankg terms"
     for name in used:
         term = rdflib.URIRef(PANKG.NS + name)
