@@ -5,9 +5,12 @@
 Each phase runs in its own process so that its peak RSS is its own:
 1. pankg: generate the demo catalogue, map it through the model and load it into a fresh on-disk
    store (stage, swap, count), exactly what ``pankg demo`` does.
-2. export: write the loaded triples to an N-Triples file (not timed).
-3. raw: ``Store.bulk_load`` of that file into a fresh on-disk store.
-The figure that matters is the ratio pankg / raw (target for the spine: >= 50 %).
+2. export: write the loaded triples to an N-Triples file, and as N-Quads with their graphs (not timed).
+3. raw: ``Store.bulk_load`` of the N-Triples file into a fresh on-disk store (the default graph).
+4. raw-graphs: ``Store.bulk_load`` of the N-Quads file: the same quads in the same named graphs as pankg.
+The figure the spine targets is pankg / raw (>= 50 %). pankg / raw-graphs shows what pankg adds over
+the store's own cost for the same layout: oxigraph indexes a quad in a named graph six ways and a
+default-graph triple three, so raw-graphs is the ceiling for any loader that keeps sources apart.
 """
 
 from __future__ import annotations
@@ -45,10 +48,12 @@ def phase_export(store_dir: str, nt_file: str) -> dict[str, float]:
 
     from graph.store import GraphStore
 
-    with GraphStore(store_dir) as store, open(nt_file, "wb") as out:
+    with GraphStore(store_dir) as store, open(nt_file, "wb") as out, open(nt_file + ".nq", "wb") as quads:
         graphs = [g for info in store.sources.values() for g in info.graphs]
         for g in graphs:
             store._store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g.iri))
+            for quad in store._store.quads_for_pattern(None, None, None, ox.NamedNode(g.iri)):
+                quads.write(f"{quad} .\n".encode())
     return {"bytes": Path(nt_file).stat().st_size}
 
 
@@ -57,7 +62,8 @@ def phase_raw(store_dir: str, nt_file: str) -> dict[str, float]:
 
     store = ox.Store(store_dir)
     start = time.perf_counter()
-    store.bulk_load(path=nt_file, format=ox.RdfFormat.N_TRIPLES)
+    fmt = ox.RdfFormat.N_QUADS if nt_file.endswith(".nq") else ox.RdfFormat.N_TRIPLES
+    store.bulk_load(path=nt_file, format=fmt)
     store.flush()
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "triples": len(store)}
@@ -85,12 +91,17 @@ def main() -> None:
         ours = run_phase("pankg", f"{tmp}/pankg", str(args.datasets))
         run_phase("export", f"{tmp}/pankg", f"{tmp}/same.nt")
         raw = run_phase("raw", f"{tmp}/raw", f"{tmp}/same.nt")
+        raw_graphs = run_phase("raw", f"{tmp}/raw-graphs", f"{tmp}/same.nt.nq")
     ours_rate = ours["triples"] / ours["seconds"]
     raw_rate = raw["triples"] / raw["seconds"]
+    graphs_rate = raw_graphs["triples"] / raw_graphs["seconds"]
     print(f"demo at {args.datasets:,} datasets: {int(ours['triples']):,} triples")
     print(f"  pankg end to end : {ours['seconds']:8.1f} s  {ours_rate:12,.0f} triples/s  peak RSS {ours['peak_rss_mb']:,.0f} MB")
     print(f"  raw bulk_load NT : {raw['seconds']:8.1f} s  {raw_rate:12,.0f} triples/s  peak RSS {raw['peak_rss_mb']:,.0f} MB")
-    print(f"  ratio pankg / raw: {ours_rate / raw_rate:.0%} (target >= 50%)")
+    print(f"  raw bulk_load NQ : {raw_graphs['seconds']:8.1f} s  {graphs_rate:12,.0f} triples/s  peak RSS "
+          f"{raw_graphs['peak_rss_mb']:,.0f} MB  (same named graphs as pankg)")
+    print(f"  ratio pankg / raw NT: {ours_rate / raw_rate:.0%} (target >= 50%)")
+    print(f"  ratio pankg / raw NQ: {ours_rate / graphs_rate:.0%} (same layout)")
 
 
 if __name__ == "__main__":

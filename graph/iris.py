@@ -40,6 +40,12 @@ _SAFE = "-._~:@!$'()*+,;="
 # DOIs keep their slashes; the characters N-Triples forbids in IRIs (SICI DOIs use "<" and ">") are encoded.
 _DOI_SAFE = _SAFE + "/&"
 _CACHE_SIZE = 1 << 18
+# What quote(..., safe=_SAFE) does to an ASCII string, as one str.translate (several times faster).
+_ASCII_QUOTED = {c: f"%{c:02X}" for c in range(128) if not (chr(c).isalnum() or chr(c) in _SAFE)}
+
+
+def _quote(pid: str) -> str:
+    return pid.translate(_ASCII_QUOTED) if pid.isascii() else quote(pid, safe=_SAFE)
 
 
 def doi_iri(value: str) -> str | None:
@@ -114,7 +120,7 @@ class Minter:
 
     def minted(self, kind: str, pid: str) -> str:
         """The IRI under the base, ignoring global PIDs (used for nodes owned by another, e.g. files)."""
-        return f"{self.base}{kind}/{quote(pid, safe=_SAFE)}"
+        return f"{self.base}{kind}/{_quote(pid)}"
 
     def owned(self, kind: str, owner_pid: str, local_name: str) -> str:
         """The IRI of a thing that exists only inside its owner (a dataset's file or parameter)."""

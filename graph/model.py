@@ -19,9 +19,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from functools import singledispatchmethod
-from typing import Literal
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from graph import entities as e
@@ -92,12 +91,13 @@ class RdfModel:
                 yield node, pankg.siValue, typed(float(param.si_value)), acc
                 yield node, pankg.siUnit, literal(param.si_unit), acc
 
-    @singledispatchmethod
     def quads(self, entity: object) -> Iterator[Quad]:
         """All quads of one entity."""
-        raise TypeError(f"no RDF mapping for {type(entity).__name__}")
+        mapper = _MAPPERS.get(type(entity))
+        if mapper is None:
+            raise TypeError(f"no RDF mapping for {type(entity).__name__}")
+        return mapper(self, entity)
 
-    @quads.register
     def _facility(self, f: e.Facility) -> Iterator[Quad]:
         s = self.node("facility", f.pid)
         yield s, rdf.type, pankg.Facility, PUBLIC
@@ -110,7 +110,6 @@ class RdfModel:
         if f.url:
             yield s, schema.url, iri(f.url), PUBLIC
 
-    @quads.register
     def _organization(self, o: e.Organization) -> Iterator[Quad]:
         s = self.node("organization", o.pid)
         yield s, rdf.type, foaf.Organization, PUBLIC
@@ -118,7 +117,6 @@ class RdfModel:
         yield s, foaf.name, literal(o.name), PUBLIC
         yield s, rdfs.label, literal(o.name), PUBLIC
 
-    @quads.register
     def _person(self, p: e.Person) -> Iterator[Quad]:
         s = self.node("person", p.pid)
         yield s, rdf.type, foaf.Person, PUBLIC
@@ -132,7 +130,6 @@ class RdfModel:
         for org in p.affiliations:
             yield s, schema.affiliation, self.node("organization", org), PUBLIC
 
-    @quads.register
     def _instrument(self, i: e.Instrument) -> Iterator[Quad]:
         s = self.node("instrument", i.pid)
         yield s, rdf.type, pankg.Instrument, PUBLIC
@@ -143,7 +140,6 @@ class RdfModel:
         for technique in i.techniques:
             yield s, pankg.technique, self.technique(technique), PUBLIC
 
-    @quads.register
     def _proposal(self, p: e.Proposal) -> Iterator[Quad]:
         s = self.node("proposal", p.pid)
         yield s, rdf.type, pankg.Proposal, PUBLIC
@@ -157,7 +153,6 @@ class RdfModel:
         if p.abstract:
             yield s, dcterms.description, literal(p.abstract), PUBLIC
 
-    @quads.register
     def _sample(self, x: e.Sample) -> Iterator[Quad]:
         s = self.node("sample", x.pid)
         yield s, rdf.type, pankg.Sample, PUBLIC
@@ -174,14 +169,12 @@ class RdfModel:
             return iri(global_pid_iri(pid) or pid)
         return self.node("technique", pid)
 
-    @quads.register
     def _technique(self, t: e.Technique) -> Iterator[Quad]:
         s = self.technique(t.iri)
         yield s, rdf.type, pankg.Technique, PUBLIC
         if t.label:
             yield s, rdfs.label, literal(t.label), PUBLIC
 
-    @quads.register
     def _dataset(self, d: e.Dataset) -> Iterator[Quad]:
         s = self.node("dataset", d.pid)
         restricted = self.is_restricted(d)
@@ -233,7 +226,6 @@ class RdfModel:
                 yield node, pankg.checksum, literal(f.checksum), hidden
         yield from self._parameters(f"dataset:{d.pid}", s, d.parameters, hidden)
 
-    @quads.register
     def _software(self, sw: e.Software) -> Iterator[Quad]:
         s = self.node("software", sw.pid)
         yield s, rdf.type, pankg.Software, PUBLIC
@@ -252,7 +244,6 @@ class RdfModel:
         for technique in sw.techniques:
             yield s, pankg.technique, self.technique(technique), PUBLIC
 
-    @quads.register
     def _software_version(self, v: e.SoftwareVersion) -> Iterator[Quad]:
         s = f"<{self.minter.minted('software-version', v.pid)}>"
         software = self.node("software", v.software)
@@ -266,7 +257,6 @@ class RdfModel:
         if v.doi:
             yield s, pankg.doi, self.node("doi", v.doi), PUBLIC
 
-    @quads.register
     def _run(self, r: e.AnalysisRun) -> Iterator[Quad]:
         s = self.node("run", r.pid)
         acc: Access = PUBLIC if r.public else RESTRICTED
@@ -297,7 +287,6 @@ class RdfModel:
                 yield association, prov.agent, agent, acc
         yield from self._parameters(f"run:{r.pid}", s, r.parameters, acc)
 
-    @quads.register
     def _publication(self, p: e.Publication) -> Iterator[Quad]:
         s = self.node("publication", p.pid)
         yield s, rdf.type, pankg.Publication, PUBLIC
@@ -317,7 +306,6 @@ class RdfModel:
             if citation.kind != "cites":
                 yield s, getattr(cito, citation.kind), target, PUBLIC
 
-    @quads.register
     def _doi(self, d: e.DoiRecord) -> Iterator[Quad]:
         s = self.node("doi", d.doi)
         yield s, rdf.type, pankg.DOIRecord, PUBLIC
@@ -347,3 +335,20 @@ class RdfModel:
             if standard:
                 prop, inverse = standard
                 yield (target, nt(prop), s, PUBLIC) if inverse else (s, nt(prop), target, PUBLIC)
+
+
+_MAPPERS: dict[type, Callable[[RdfModel, Any], Iterator[Quad]]] = {
+    e.Facility: RdfModel._facility,
+    e.Organization: RdfModel._organization,
+    e.Person: RdfModel._person,
+    e.Instrument: RdfModel._instrument,
+    e.Proposal: RdfModel._proposal,
+    e.Sample: RdfModel._sample,
+    e.Technique: RdfModel._technique,
+    e.Dataset: RdfModel._dataset,
+    e.Software: RdfModel._software,
+    e.SoftwareVersion: RdfModel._software_version,
+    e.AnalysisRun: RdfModel._run,
+    e.Publication: RdfModel._publication,
+    e.DoiRecord: RdfModel._doi,
+}

@@ -56,16 +56,30 @@ def bulk_write(
                     raise _Stopped from None
 
     def produce() -> None:
-        try:
-            lines: list[str] = []
-            append = lines.append
-            for s, p, o, access in quads:
-                append(f"{s} {p} {o} {graphs[access]} .\n")
-                counts[access] += 1
-                if len(lines) >= size:
-                    put("".join(lines).encode())
+        # Lines are kept per access level without their graph: joining a bucket with " <graph> .\n" as
+        # the separator writes every line's graph and end at C speed.
+        buckets: dict[str, list[str]] = {access: [] for access in graphs}
+        suffixes = {access: f" {graph} .\n" for access, graph in graphs.items()}
+
+        def chunk_text() -> bytes:
+            parts = []
+            for access, lines in buckets.items():
+                if lines:
+                    parts.append(suffixes[access].join(lines) + suffixes[access])
+                    counts[access] += len(lines)
                     lines.clear()
-            put("".join(lines).encode())
+            return "".join(parts).encode()
+
+        try:
+            appenders = {access: lines.append for access, lines in buckets.items()}
+            n = 0
+            for s, p, o, access in quads:
+                appenders[access](f"{s} {p} {o}")
+                n += 1
+                if n >= size:
+                    put(chunk_text())
+                    n = 0
+            put(chunk_text())
             put(_DONE)
         except _Stopped:
             pass
