@@ -33,7 +33,7 @@ from graph import registry
 from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
 from graph.model import Quad
-from graph.nquads import bulk_write
+from graph.bulk import bulk_write
 from graph.readers import ReaderEpochs
 from graph.registry import SourceGraph, SourceInfo
 
@@ -254,7 +254,7 @@ class GraphStore:
         self._epochs.wait_for_older(self._epochs.advance(), COLLECT_WAIT_SECONDS)
 
     def _stage(self, quads: Iterable[Quad], staged: dict[str, str]) -> dict[str, int]:
-        counts = bulk_write(self._store, quads, {access: f"<{g}>" for access, g in staged.items()})
+        counts = bulk_write(self._store, quads, staged)
         return {access: counts[access] for access in staged}
 
     def _count_graph(self, graph: str) -> int:

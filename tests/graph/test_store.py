@@ -81,9 +81,9 @@ def test_a_load_that_fails_half_way_leaves_everything_as_it_was(store: GraphStor
 
 
 def test_a_failure_after_several_chunks_leaves_nothing_either(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.nquads
+    import graph.bulk
 
-    monkeypatch.setattr(graph.nquads, "CHUNK_QUADS", 100)
+    monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 100)
     store.replace_source("demo", "x", "h1", quads_of(datasets(30)))
     before = snapshot(store)
 
@@ -97,9 +97,9 @@ def test_a_failure_after_several_chunks_leaves_nothing_either(store: GraphStore,
 
 
 def test_readers_never_see_a_half_written_load(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.nquads
+    import graph.bulk
 
-    monkeypatch.setattr(graph.nquads, "CHUNK_QUADS", 1000)
+    monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 1000)
     store.replace_source("demo", "x", "h1", quads_of(datasets(40)))
     before = snapshot(store)
     seen: list[tuple[int, int, list[list[str]]]] = []
