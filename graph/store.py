@@ -11,8 +11,8 @@ Writing a source (:meth:`GraphStore.replace_source`) goes in three steps:
 
 Reads choose their graphs from the registration: ``scope="all"`` (the local data manager: every current
 graph and the meta graph) or ``scope="public"`` (public graphs only). When the store
-holds no staged or retired graph, an ``all`` read uses the union of all graphs, which oxigraph answers
-from one index instead of one lookup per graph.
+holds no staged or retired graph, an ``all`` read uses the union of all graphs (graphs pankg did not
+write included), which oxigraph answers from one index instead of one lookup per graph.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph import registry
+from graph.bulk import bulk_write
 from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
 from graph.model import Quad
-from graph.bulk import bulk_write
 from graph.readers import ReaderEpochs
 from graph.registry import SourceGraph, SourceInfo
 
@@ -278,10 +278,12 @@ class GraphStore:
         for node in list(self._store.named_graphs()):
             if isinstance(node, ox.NamedNode) and node.value.startswith(ours) and node.value not in keep:
                 self._store.remove_graph(node)
-        present = {n.value for n in self._store.named_graphs() if isinstance(n, ox.NamedNode)}
-        default_empty = next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        stray = [
+            n for n in self._store.named_graphs() if isinstance(n, ox.NamedNode) and n.value.startswith(ours)
+            and n.value not in keep
+        ]
         with self._state_lock:
-            self._clean = present <= keep and default_empty
+            self._clean = not stray
 
     # ------------------------------------------------------------------ lifecycle
 

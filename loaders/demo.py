@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from graph import entities as e
@@ -54,6 +54,8 @@ class DemoCatalogue:
     seed: int = 42
     today: dt.date = field(default_factory=dt.date.today)
     summary: Counter[str] = field(default_factory=Counter)
+    on_dataset: Callable[[], None] | None = None
+    """Called after each dataset is made (from the loading thread): drives a progress bar."""
 
     def entities(self) -> Iterator[e.Entity]:
         rng = random.Random(self.seed)
@@ -136,6 +138,8 @@ class DemoCatalogue:
             )
             raws.append(raw)
             yield raw
+            if self.on_dataset:
+                self.on_dataset()
         derived_count = budget - raw_count
         candidates = [sw for sw in data.SOFTWARE if technique.short in sw.techniques]
         deriveds: list[tuple[e.Dataset, str]] = []
@@ -163,6 +167,8 @@ class DemoCatalogue:
                                 created - dt.timedelta(hours=2), created,
                                 (make_parameter("threads", rng.choice((4, 8, 16))),), public=public)
             deriveds.append((derived, _software_doi(sw.key, version)))
+            if self.on_dataset:
+                self.on_dataset()
             count["parameters"] += 1  # the run's one parameter
             yield derived
             count["runs"] += 1

@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import entities
 from graph.errors import PankgError
 from graph.stats import stats as graph_stats
 from graph.store import GraphStore
@@ -38,6 +37,23 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from pankg import __version__
+
+        console.print(f"pankg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers."""
 
 DataOption = Annotated[
     Optional[str],
@@ -136,19 +152,10 @@ def demo(
 
 
 def _load_demo(store: GraphStore, catalogue: DemoCatalogue, force: bool) -> LoadReport:
-    source = DemoSource(catalogue)
     with _progress() as progress:
         task = progress.add_task("generating and loading the demo", total=catalogue.datasets)
-        entities_of = catalogue.entities
-
-        def counted() -> Iterator[entities.Entity]:
-            for entity in entities_of():
-                if isinstance(entity, entities.Dataset):
-                    progress.advance(task)
-                yield entity
-
-        catalogue.entities = counted  # type: ignore[method-assign]
-        return load(store, source, force=force)
+        catalogue.on_dataset = lambda: progress.advance(task)
+        return load(store, DemoSource(catalogue), force=force)
 
 
 @app.command()

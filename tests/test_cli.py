@@ -135,3 +135,10 @@ def test_lenient_load_goes_on_past_a_bad_file(tmp_path: Path) -> None:
     lenient = runner.invoke(app, ["load", "rdf", str(bad), str(good), "--lenient", "--data", data])
     assert lenient.exit_code == 0
     assert "not loaded:" in lenient.output and "bad.ttl" in lenient.output and "good.ttl: 1 triples" in lenient.output
+
+
+def test_version() -> None:
+    from pankg import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"pankg {__version__}" != "pankg 0+unknown"
