@@ -1,7 +1,8 @@
 """Loaders: one module per kind of source, each mapping its records into the graph through the model.
 
 ``LOADERS`` maps a ``pankg load KIND`` name to a function that turns the paths or URLs given on the
-command line into sources. The demo generator (``pankg demo``) lives here too, as the ``demo`` source.
+command line into sources; ``lenient`` asks the sources to skip bad records and list them instead of
+failing (see :mod:`loaders.records`). The demo generator (``pankg demo``) lives here too, as the ``demo`` source.
 """
 
 from __future__ import annotations
@@ -11,6 +12,6 @@ from collections.abc import Callable, Sequence
 from loaders import rdf
 from loaders.base import Source
 
-LOADERS: dict[str, Callable[[list[str]], Sequence[Source]]] = {
+LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
     rdf.NAME: rdf.sources,
 }

@@ -59,8 +59,11 @@ class RdfFileSource:
             raise RecordInvalid(f"not valid {self.format.name}: {exc}", file=str(self.path)) from None
 
 
-def sources(paths: list[str]) -> list[RdfFileSource]:
-    """One source per file; a directory stands for the RDF files inside it."""
+def sources(paths: list[str], lenient: bool = False) -> list[RdfFileSource]:
+    """One source per file; a directory stands for the RDF files inside it.
+
+    An RDF file is parsed as a whole, so ``lenient`` has no records to skip: a file that does not parse
+    fails (and with ``pankg load --lenient`` the other files still load)."""
     found: list[RdfFileSource] = []
     for text in paths:
         path = Path(text).resolve()

@@ -89,21 +89,24 @@ def _open(data: str | None) -> GraphStore:
 def load_command(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
     paths: Annotated[list[str], typer.Argument(help="Files or directories.", show_default=False)],
-    lenient: Annotated[bool, typer.Option("--lenient", help="Go on past sources that fail and list them at the end (exit status 0).")] = False,
+    lenient: Annotated[
+        bool,
+        typer.Option("--lenient", help="Skip bad records and sources, load the rest and list what was skipped (exit status 0)."),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload sources even when unchanged.")] = False,
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Load sources of one KIND into the graph; each file replaces what it loaded before, atomically.
 
-    Strict by default: the first source that fails stops the command (sources loaded before it stay,
-    the failed one changes nothing). With --lenient the other sources still load and the failures are
-    listed at the end.
+    Strict by default: a bad record fails its whole source, and the first source that fails stops the
+    command (sources loaded before it stay, the failed one changes nothing). With --lenient bad records
+    are skipped and listed, and sources that still fail are listed at the end.
     """
     with _handled(debug):
         if kind not in LOADERS:
             raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
-        sources = LOADERS[kind](paths)
+        sources = LOADERS[kind](paths, lenient)
         failures: list[str] = []
         with _open(data) as store, _progress() as progress:
             task = progress.add_task(f"loading {kind}", total=len(sources))

@@ -7,6 +7,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from graph.stats import Stats
@@ -81,4 +82,4 @@ def print_report(report: LoadReport, console: Console) -> None:
         f"[green]loaded[/green] {report.location}: {parts or 'nothing'}; triples: {graphs or '0'}", soft_wrap=True
     )
     for warning in report.warnings:
-        console.print(f"  [yellow]warning[/yellow] {warning}")
+        console.print(f"  [yellow]warning[/yellow] {escape(str(warning))}", soft_wrap=True)
