@@ -2,7 +2,7 @@
 
 The model writes terms as N-Triples strings (``<iri>``, ``"text"^^<datatype>``) rather than term
 objects: building millions of Python term objects costs more than the store's own bulk parser, and
-the text goes straight into ``Store.bulk_load`` as N-Quads. These functions are the only place that
+the text goes straight into ``Store.bulk_load`` (see :mod:`graph.bulk`). These functions are the only place that
 knows the escaping rules.
 
 >>> iri("https://doi.org/10.5281/zenodo.1")

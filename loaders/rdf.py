@@ -7,6 +7,7 @@ loads nothing, and the error names the file and the line.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +52,16 @@ class RdfFileSource:
         return file_hash(self.path, self.format.media_type)
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
+        # Blank node labels are local to a file: prefix them with the file's digest so that two files
+        # that both say _:b0 do not meet on one node.
+        scope = hashlib.sha256(self.location.encode()).hexdigest()[:12]
+
+        def term(node: object) -> str:
+            return f"_:f{scope}{node.value}" if isinstance(node, ox.BlankNode) else str(node)  # type: ignore[attr-defined]
+
         try:
             for quad in ox.parse(path=str(self.path), format=self.format, base_iri=self.path.resolve().as_uri()):
-                yield str(quad.subject), str(quad.predicate), str(quad.object), PUBLIC
+                yield term(quad.subject), str(quad.predicate), term(quad.object), PUBLIC
                 report.entities["triples"] += 1
         except SyntaxError as exc:
             raise RecordInvalid(f"not valid {self.format.name}: {exc}", file=str(self.path)) from None

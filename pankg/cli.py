@@ -209,7 +209,7 @@ def serve(
     from pankg.app import create_app
 
     with _handled(debug):
-        settings = Settings.from_env(data, host, port)
+        settings = Settings.from_env(data, host, port, serving=True)
         with GraphStore(settings.data, settings.base_iri) as store:
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
             uvicorn.run(create_app(store), host=settings.host, port=settings.port, log_level="info")
@@ -218,7 +218,7 @@ def serve(
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, transient=True,
+        console=errors, transient=True, disable=not errors.is_terminal,
     )
 
 

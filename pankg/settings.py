@@ -22,15 +22,17 @@ class Settings:
     port: int = 8000
 
     @classmethod
-    def from_env(cls, data: str | None = None, host: str | None = None, port: int | None = None) -> Settings:
+    def from_env(
+        cls, data: str | None = None, host: str | None = None, port: int | None = None, *, serving: bool = False
+    ) -> Settings:
         """Settings from the options given, then the environment, then the defaults; a bad value is a
-        :class:`PankgError` naming the variable."""
+        :class:`PankgError` naming the variable. ``PANKG_PORT`` is only read when ``serving``."""
         base_iri = os.environ.get("PANKG_BASE_IRI") or DEFAULT_BASE
         try:
             Minter(base_iri)
         except ValueError as exc:
             raise PankgError(f"PANKG_BASE_IRI: {exc}") from None
-        port_text = os.environ.get("PANKG_PORT") or "8000"
+        port_text = (os.environ.get("PANKG_PORT") or "8000") if serving else "8000"
         if port is None:
             if not port_text.isdigit() or not 0 < int(port_text) < 65536:
                 raise PankgError(f"PANKG_PORT must be a port number, not {port_text!r}")

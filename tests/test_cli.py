@@ -104,7 +104,8 @@ def test_errors_are_one_line_and_a_non_zero_exit(tmp_path: Path, args: list[str]
      ("PANKG_BASE_IRI", "urn:x", "PANKG_BASE_IRI: base IRI must be an http(s) IRI")],
 )
 def test_bad_settings_are_one_line(tmp_path: Path, variable: str, value: str, message: str) -> None:
-    result = runner.invoke(app, ["stats", "--data", str(tmp_path / "kg")], env={variable: value})
+    command = ["serve"] if variable == "PANKG_PORT" else ["stats"]
+    result = runner.invoke(app, [*command, "--data", str(tmp_path / "kg")], env={variable: value})
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
 
 
@@ -142,3 +143,8 @@ def test_version() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"pankg {__version__}" != "pankg 0+unknown"
+
+
+def test_a_bad_port_does_not_stop_commands_that_do_not_serve(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["stats", "--json", "--data", str(tmp_path / "kg")], env={"PANKG_PORT": "eighty"})
+    assert result.exit_code == 0, result.output

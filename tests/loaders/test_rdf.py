@@ -60,3 +60,12 @@ def test_directories_and_missing_paths(tmp_path: Path) -> None:
         LOADERS["rdf"]([str(tmp_path / "missing.ttl")])
     with pytest.raises(SourceUnavailable, match="unknown RDF file type '.txt'"):
         LOADERS["rdf"]([str(tmp_path / "notes.txt")])
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path, store: GraphStore) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ttl").write_text(f'_:b0 <http://purl.org/dc/terms/title> "{name}" .\n')
+        (source,) = LOADERS["rdf"]([str(tmp_path / f"{name}.ttl")], False)
+        load(store, source)
+    _, rows = store.query("SELECT DISTINCT ?s WHERE { ?s <http://purl.org/dc/terms/title> ?t }")
+    assert len(rows) == 2
