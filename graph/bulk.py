@@ -21,6 +21,10 @@ from graph.errors import StoreError
 from graph.model import Quad
 
 CHUNK_QUADS = 100_000
+SMALL_BYTES = 4 << 20
+"""Chunks smaller than this go through ``Store.load`` (one transaction in memory) instead of ``bulk_load``,
+which writes new files on disk for every call and costs ~100 ms however little it loads: a directory of
+small NeXus files would otherwise spend its time there."""
 _DONE = object()
 
 
@@ -100,7 +104,10 @@ def bulk_write(
                 break
             graph, data = item  # type: ignore[misc]
             try:
-                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                if len(data) < SMALL_BYTES:
+                    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                else:
+                    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
             except SyntaxError as exc:
                 raise StoreError(f"the model wrote invalid N-Triples (a pankg bug): {exc}") from exc
     finally:

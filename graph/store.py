@@ -85,6 +85,8 @@ class GraphStore:
         self._epochs = ReaderEpochs()
         self._sources = registry.read_sources(self._store, self.meta)
         self._clean = False
+        self._retired: list[str] = []  # graphs swapped out whose readers had not finished in time
+        self._base_recorded = registry.read_base(self._store) is not None
         self._collect_garbage()
 
     # ------------------------------------------------------------------ reading
@@ -204,14 +206,17 @@ class GraphStore:
                 access: registry.graph_iri(self.minter, kind, location, generation, access)
                 for access in ("public", "restricted")
             }
-            if registry.read_base(self._store) is None:
+            if not self._base_recorded:
                 self._store.update(registry.base_update(self.minter.base))
+                self._base_recorded = True
             self._leave_union_mode()
             try:
                 written = self._stage(quads, staged)
             except BaseException:
                 for g in staged.values():  # only the staged graphs: older ones may still have readers
                     self._store.remove_graph(ox.NamedNode(g))
+                with self._state_lock:
+                    self._clean = not self._retired
                 raise
             graphs = tuple(
                 SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
@@ -230,7 +235,8 @@ class GraphStore:
                 graphs=graphs,
                 next_release=next_release() if next_release else None,
             )
-            self._swap(info, registry.swap_update(self.meta, info), lambda s: s.__setitem__(src, info))
+            retired = [g.iri for g in old.graphs] if old else []
+            self._swap(registry.swap_update(self.meta, info), lambda s: s.__setitem__(src, info), retired)
             return LoadResult(info, changed=True, quads_written=sum(written.values()))
 
     def remove_source(self, kind: str, location: str) -> bool:
@@ -239,8 +245,9 @@ class GraphStore:
         with self._write_lock:
             if src not in self._sources:
                 return False
+            retired = [g.iri for g in self._sources[src].graphs]
             self._leave_union_mode()
-            self._swap(None, registry.remove_update(self.meta, src), lambda s: s.pop(src))
+            self._swap(registry.remove_update(self.meta, src), lambda s: s.pop(src), retired)
             return True
 
     def _leave_union_mode(self) -> None:
@@ -261,17 +268,28 @@ class GraphStore:
         results = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(results))["n"].value)  # type: ignore[arg-type,index]
 
-    def _swap(self, info: SourceInfo | None, update: str, change: Any) -> None:
+    def _swap(self, update: str, change: Any, retired: list[str]) -> None:
+        """Switch the registration, then drop the graphs it no longer names once their readers are done.
+
+        Only the graphs this swap retired (and any left from an earlier swap whose readers were slow) are
+        dropped: no scan of every graph, so a directory of thousands of small sources loads in linear time.
+        """
         self._store.update(update)
         with self._state_lock:
             change(self._sources)
+            self._retired += retired
         epoch = self._epochs.advance()
         if self._epochs.wait_for_older(epoch, COLLECT_WAIT_SECONDS):
-            self._collect_garbage()
+            with self._state_lock:
+                dropping, self._retired = self._retired, []
+            for g in dropping:
+                self._store.remove_graph(ox.NamedNode(g))
+        with self._state_lock:
+            self._clean = not self._retired
 
     def _collect_garbage(self) -> None:
-        """Drop the source graphs that no registered source holds (old generations, stages of a crashed
-        load). Only graphs under this store's ``<base>graph/`` are pankg's to drop; others are kept."""
+        """On open: drop the source graphs that no registered source holds (old generations, stages of a
+        crashed load). Only graphs under this store's ``<base>graph/`` are pankg's to drop; others are kept."""
         with self._state_lock:
             keep = set(self._graphs_locked("all"))
         ours = self.minter.minted("graph", "")

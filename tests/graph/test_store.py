@@ -80,10 +80,14 @@ def test_a_load_that_fails_half_way_leaves_everything_as_it_was(store: GraphStor
     assert len(list(store._store.named_graphs())) == 3  # no staged graph is left behind
 
 
-def test_a_failure_after_several_chunks_leaves_nothing_either(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("small_bytes", [0, 4 << 20], ids=["bulk_load", "load"])
+def test_a_failure_after_several_chunks_leaves_nothing_either(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, small_bytes: int
+) -> None:
     import graph.bulk
 
     monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 100)
+    monkeypatch.setattr(graph.bulk, "SMALL_BYTES", small_bytes)
     store.replace_source("demo", "x", "h1", quads_of(datasets(30)))
     before = snapshot(store)
 
@@ -100,6 +104,7 @@ def test_readers_never_see_a_half_written_load(store: GraphStore, monkeypatch: p
     import graph.bulk
 
     monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 1000)
+    monkeypatch.setattr(graph.bulk, "SMALL_BYTES", 0)  # the on-disk bulk path, the one with no transaction
     store.replace_source("demo", "x", "h1", quads_of(datasets(40)))
     before = snapshot(store)
     seen: list[tuple[int, int, list[list[str]]]] = []
