@@ -39,6 +39,8 @@ class Person:
     family_name: str = ""
     affiliations: tuple[str, ...] = ()
     """PIDs of organizations or facilities."""
+    email: str = ""
+    """Personal data: always written to the restricted graph, whatever the access of the records naming the person."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,21 @@ class Proposal:
     facility: str = ""
     principal_investigator: str = ""
     abstract: str = ""
+    proposer: str = ""
+    """PID of the person who submitted the proposal (its dcterms:creator), when the source tells it apart from the PI."""
+    owner_group: str = ""
+    access_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A value as the source gives it plus, where the unit is known, its value in SI base units."""
+
+    name: str
+    value: float | int | str | bool
+    unit: str = ""
+    si_value: float | None = None
+    si_unit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +81,12 @@ class Sample:
     name: str
     chemical_formula: str = ""
     description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """A value as the source gives it plus, where the unit is known, its value in SI base units."""
-
-    name: str
-    value: Union[float, int, str, bool]
-    unit: str = ""
-    si_value: float | None = None
-    si_unit: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    """Sample characteristics (SciCat sampleCharacteristics), with units like any parameter."""
+    public: bool = True
+    """False: the whole sample goes to the restricted graph (SciCat isPublished false)."""
+    owner_group: str = ""
+    access_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +94,7 @@ class File:
     path: str
     size: int | None = None
     checksum: str = ""
+    modified: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +127,37 @@ class Dataset:
     generated_by: str = ""
     """PID of the analysis run that produced a derived dataset."""
     derived_from: tuple[str, ...] = ()
+    principal_investigator: str = ""
+    """PID of the person leading the experiment, where the catalogue records it per dataset (SciCat)."""
+    size: int | None = None
+    """Total size in bytes, as the catalogue gives it (the files may not be listed)."""
+    number_of_files: int | None = None
+    source_folder: str = ""
+    source_folder_host: str = ""
+    contact_email: str = ""
+    keywords: tuple[str, ...] = ()
+    submitted: dt.datetime | None = None
+    """When the dataset was entered into its catalogue (SciCat createdAt)."""
+    modified: dt.datetime | None = None
+    """When its catalogue record last changed (SciCat updatedAt)."""
+    retention_end: dt.date | None = None
+    """Until when the archived data is kept (SciCat archiveRetentionTime)."""
+    owner_group: str = ""
+    access_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetFiles:
+    """Files of a dataset that its source lists apart from the dataset record (SciCat OrigDatablock).
+
+    They belong with the dataset's details, so they need the dataset's access: the loader passes it
+    (``public``, ``embargo_end`` as on :class:`Dataset`), and passes ``public=False`` when it cannot know.
+    """
+
+    dataset: str
+    files: tuple[File, ...]
+    public: bool | None = None
+    embargo_end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +197,12 @@ class AnalysisRun:
     public: bool = True
     """False while any output is under embargo: the run's triples (its outputs' derivation links
     included) then go to the restricted graph."""
+    more_software: tuple[str, ...] = ()
+    """PIDs of further software versions the run used, each the plan of its own qualified association."""
+    activity_type: str = ""
+    """What kind of run this is, as its source names it (a SciCat job type such as ``archive``)."""
+    status: str = ""
+    """The state the run ended in, as its source writes it (``finishedSuccessful``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +241,15 @@ class DoiRecord:
     parts: tuple[str, ...] = ()
     """PIDs of the datasets the DOI covers."""
     related: tuple[RelatedIdentifier, ...] = field(default=())
+    abstract: str = ""
+    description: str = ""
+    url: str = ""
+    """The landing page the DOI resolves to."""
+    download_url: str = ""
+    registered: dt.datetime | None = None
+    """When the DOI was registered."""
+    references: tuple[str, ...] = ()
+    """Publications that refer to the data, as free-text citations (SciCat relatedPublications)."""
 
 
 Entity = Union[
@@ -202,6 +261,7 @@ Entity = Union[
     Sample,
     Technique,
     Dataset,
+    DatasetFiles,
     Software,
     SoftwareVersion,
     AnalysisRun,

@@ -27,7 +27,7 @@ PANET_NS = "http://purl.org/pan-science/PaNET/"
 
 KINDS = frozenset(
     "facility organization instrument proposal dataset file sample parameter technique software "
-    "software-version run association person publication doi source graph".split()
+    "software-version run association person publication doi source graph contact".split()
 )
 
 _DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)

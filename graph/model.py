@@ -8,7 +8,8 @@ technique, proposal, DOI, access level, embargo end) and everything else goes to
 
 Standard vocabularies first: PROV-O for provenance, DCAT + DCTERMS for datasets, CiTO for citations,
 schema.org for software, FOAF for people and organizations, PaNET IRIs for techniques; the pankg
-ontology (``ontology/pankg.ttl``) for the rest.
+ontology (``ontology/pankg.ttl``) for the rest. Publications and DOI records are mapped in
+:mod:`graph.scholarly`, which ``_MAPPERS`` below dispatches to like any other kind.
 
 >>> from graph.entities import Dataset
 >>> quads = list(RdfModel(as_of=dt.date(2026, 1, 1)).quads(Dataset(pid="ds1", title="Lysozyme")))
@@ -20,22 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any, Literal
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import quote
 
 from graph import entities as e
-from graph.errors import RecordInvalid
 from graph.iris import DEFAULT_BASE, Minter, global_pid_iri
 from graph.nt import iri, literal, typed
-from graph.nterms import cito, dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
-from graph.relations import STANDARD_RELATIONS
-from ontology.namespaces import DATACITE_RELATION, XSD
+from graph.nterms import dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
+from graph.quads import PUBLIC, RESTRICTED, Access, Quad
+from graph.scholarly import doi_quads, publication_quads
+from ontology.namespaces import VCARD
 
-Access = Literal["public", "restricted"]
-Quad = tuple[str, str, str, Access]
-
-PUBLIC: Access = "public"
-RESTRICTED: Access = "restricted"
+__all__ = ["PUBLIC", "RESTRICTED", "Access", "Quad", "RdfModel"]
 
 _TYPES = {
     "raw": (dcat.Dataset, prov.Entity, pankg.RawDataset),
@@ -58,7 +55,7 @@ class RdfModel:
         """The N-Triples form of the IRI of entity ``kind`` named ``pid`` by its source."""
         return f"<{self.minter.iri(kind, pid)}>"
 
-    def is_restricted(self, dataset: e.Dataset) -> bool:
+    def is_restricted(self, dataset: e.Dataset | e.DatasetFiles) -> bool:
         """True while a dataset's details are under embargo (explicit flag first, then the end date)."""
         if dataset.public is not None:
             return not dataset.public
@@ -70,7 +67,7 @@ class RdfModel:
         return True
 
     def _resource(self, value: str) -> str:
-        """rdf.type licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
+        """A licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
         known = self._resources.get(value)
         if known is None:
             text = value if value.startswith(("http://", "https://")) else f"https://spdx.org/licenses/{value.strip()}"
@@ -90,6 +87,28 @@ class RdfModel:
             if param.si_value is not None:
                 yield node, pankg.siValue, typed(float(param.si_value)), acc
                 yield node, pankg.siUnit, literal(param.si_unit), acc
+
+    def _files(self, dataset_pid: str, owner: str, files: tuple[e.File, ...], acc: Access) -> Iterator[Quad]:
+        """File nodes are owned by their dataset: their IRI is the dataset's PID plus the path."""
+        for f in files:
+            node = f"<{self.minter.owned('file', dataset_pid, f.path)}>"
+            yield owner, dcterms.hasPart, node, acc
+            yield node, rdf.type, pankg.File, acc
+            yield node, pankg.filePath, literal(f.path), acc
+            if f.size is not None:
+                yield node, dcat.byteSize, typed(f.size), acc
+            if f.checksum:
+                yield node, pankg.checksum, literal(f.checksum), acc
+            if f.modified:
+                yield node, dcterms.modified, typed(f.modified), acc
+
+    @staticmethod
+    def _groups(s: str, owner_group: str, access_groups: tuple[str, ...], acc: Access) -> Iterator[Quad]:
+        """The catalogue's access groups, kept as it names them, for entitlements to embargoed data."""
+        if owner_group:
+            yield s, pankg.ownerGroup, literal(owner_group), acc
+        for group in access_groups:
+            yield s, pankg.accessGroup, literal(group), acc
 
     def quads(self, entity: object) -> Iterator[Quad]:
         """All quads of one entity."""
@@ -129,6 +148,8 @@ class RdfModel:
             yield s, schema.familyName, literal(p.family_name), PUBLIC
         for org in p.affiliations:
             yield s, schema.affiliation, self.node("organization", org), PUBLIC
+        if p.email:  # personal data: only for readers entitled to restricted graphs
+            yield s, schema.email, literal(p.email), RESTRICTED
 
     def _instrument(self, i: e.Instrument) -> Iterator[Quad]:
         s = self.node("instrument", i.pid)
@@ -152,19 +173,25 @@ class RdfModel:
             yield s, pankg.principalInvestigator, self.node("person", p.principal_investigator), PUBLIC
         if p.abstract:
             yield s, dcterms.description, literal(p.abstract), PUBLIC
+        if p.proposer:
+            yield s, dcterms.creator, self.node("person", p.proposer), PUBLIC
+        yield from self._groups(s, p.owner_group, p.access_groups, PUBLIC)
 
     def _sample(self, x: e.Sample) -> Iterator[Quad]:
         s = self.node("sample", x.pid)
-        yield s, rdf.type, pankg.Sample, PUBLIC
-        yield s, rdf.type, prov.Entity, PUBLIC
-        yield s, rdfs.label, literal(x.name), PUBLIC
+        acc: Access = PUBLIC if x.public else RESTRICTED
+        yield s, rdf.type, pankg.Sample, acc
+        yield s, rdf.type, prov.Entity, acc
+        yield s, rdfs.label, literal(x.name), acc
         if x.chemical_formula:
-            yield s, pankg.chemicalFormula, literal(x.chemical_formula), PUBLIC
+            yield s, pankg.chemicalFormula, literal(x.chemical_formula), acc
         if x.description:
-            yield s, dcterms.description, literal(x.description), PUBLIC
+            yield s, dcterms.description, literal(x.description), acc
+        yield from self._groups(s, x.owner_group, x.access_groups, acc)
+        yield from self._parameters(f"sample:{x.pid}", s, x.parameters, acc)
 
     def technique(self, pid: str) -> str:
-        """rdf.type technique keeps the IRI of its ontology (PaNET or any other); a bare name is minted."""
+        """A technique keeps the IRI of its ontology (PaNET or any other); a bare name is minted."""
         if pid.startswith(("http://", "https://")):
             return iri(global_pid_iri(pid) or pid)
         return self.node("technique", pid)
@@ -215,16 +242,40 @@ class RdfModel:
             yield s, prov.wasGeneratedBy, self.node("run", d.generated_by), hidden
         for source in d.derived_from:
             yield s, prov.wasDerivedFrom, self.node("dataset", source), hidden
-        for f in d.files:
-            node = f"<{self.minter.owned('file', d.pid, f.path)}>"
-            yield s, dcterms.hasPart, node, hidden
-            yield node, rdf.type, pankg.File, hidden
-            yield node, pankg.filePath, literal(f.path), hidden
-            if f.size is not None:
-                yield node, dcat.byteSize, typed(f.size), hidden
-            if f.checksum:
-                yield node, pankg.checksum, literal(f.checksum), hidden
+        if d.principal_investigator:
+            yield s, pankg.principalInvestigator, self.node("person", d.principal_investigator), hidden
+        yield from self._catalogue_facts(s, d, hidden)
+        yield from self._files(d.pid, s, d.files, hidden)
         yield from self._parameters(f"dataset:{d.pid}", s, d.parameters, hidden)
+
+    def _catalogue_facts(self, s: str, d: e.Dataset, hidden: Access) -> Iterator[Quad]:
+        """What a catalogue knows about a dataset beyond its description: size, storage, contact, dates."""
+        if d.size is not None:
+            yield s, dcat.byteSize, typed(d.size), hidden
+        if d.number_of_files is not None:
+            yield s, pankg.numberOfFiles, typed(d.number_of_files), hidden
+        if d.source_folder:
+            yield s, pankg.sourceFolder, literal(d.source_folder), hidden
+        if d.source_folder_host:
+            yield s, pankg.sourceFolderHost, literal(d.source_folder_host), hidden
+        if d.contact_email:  # DCAT's contact point: a vCard with the address as a mailto: IRI
+            contact = f"<{self.minter.minted('contact', d.pid)}>"
+            yield s, dcat.contactPoint, contact, hidden
+            yield contact, rdf.type, nt(VCARD.Kind), hidden
+            yield contact, nt(VCARD.hasEmail), iri("mailto:" + quote(d.contact_email.strip(), safe=_MAILTO_SAFE)), hidden
+        for keyword in d.keywords:
+            yield s, dcat.keyword, literal(keyword), hidden
+        if d.submitted:
+            yield s, dcterms.dateSubmitted, typed(d.submitted), hidden
+        if d.modified:
+            yield s, dcterms.modified, typed(d.modified), hidden
+        if d.retention_end:
+            yield s, pankg.retentionEndDate, typed(d.retention_end), hidden
+        yield from self._groups(s, d.owner_group, d.access_groups, hidden)
+
+    def _dataset_files(self, x: e.DatasetFiles) -> Iterator[Quad]:
+        hidden: Access = RESTRICTED if self.is_restricted(x) else PUBLIC
+        yield from self._files(x.dataset, self.node("dataset", x.dataset), x.files, hidden)
 
     def _software(self, sw: e.Software) -> Iterator[Quad]:
         s = self.node("software", sw.pid)
@@ -276,9 +327,17 @@ class RdfModel:
         agent = self.node("person", r.agent) if r.agent else ""
         if agent:
             yield s, prov.wasAssociatedWith, agent, acc
-        if r.software_version:
-            plan = f"<{self.minter.minted('software-version', r.software_version)}>"
-            association = f"<{self.minter.minted('association', r.pid)}>"
+        if r.activity_type:
+            yield s, dcterms.type, literal(r.activity_type), acc
+        if r.status:
+            yield s, pankg.status, literal(r.status), acc
+        plans = ((r.software_version,) if r.software_version else ()) + r.more_software
+        for n, version in enumerate(plans):
+            # One association per plan (PROV-DM gives an association one plan); the first keeps the
+            # run's own association IRI, the others are named after the run and the version.
+            plan = f"<{self.minter.minted('software-version', version)}>"
+            name = self.minter.minted("association", r.pid) if n == 0 else self.minter.owned("association", r.pid, version)
+            association = f"<{name}>"
             yield s, pankg.usedSoftware, plan, acc
             yield s, prov.qualifiedAssociation, association, acc
             yield association, rdf.type, prov.Association, acc
@@ -287,55 +346,8 @@ class RdfModel:
                 yield association, prov.agent, agent, acc
         yield from self._parameters(f"run:{r.pid}", s, r.parameters, acc)
 
-    def _publication(self, p: e.Publication) -> Iterator[Quad]:
-        s = self.node("publication", p.pid)
-        yield s, rdf.type, pankg.Publication, PUBLIC
-        yield s, rdf.type, foaf.Document, PUBLIC
-        yield s, rdf.type, prov.Entity, PUBLIC
-        yield s, dcterms.title, literal(p.title), PUBLIC
-        yield s, rdfs.label, literal(p.title), PUBLIC
-        if p.issued:
-            yield s, dcterms.issued, typed(p.issued), PUBLIC
-        if p.journal:
-            yield s, dcterms.bibliographicCitation, literal(p.journal), PUBLIC
-        for author in p.authors:
-            yield s, dcterms.creator, self.node("person", author), PUBLIC
-        for citation in p.cites:
-            target = self.node("doi", citation.target)
-            yield s, cito.cites, target, PUBLIC
-            if citation.kind != "cites":
-                yield s, getattr(cito, citation.kind), target, PUBLIC
 
-    def _doi(self, d: e.DoiRecord) -> Iterator[Quad]:
-        s = self.node("doi", d.doi)
-        yield s, rdf.type, pankg.DOIRecord, PUBLIC
-        yield s, rdf.type, prov.Entity, PUBLIC
-        yield s, dcterms.identifier, literal(unquote(s[len("<https://doi.org/"):-1]) if s.startswith("<https://doi.org/") else d.doi), PUBLIC
-        yield s, dcterms.title, literal(d.title), PUBLIC
-        yield s, rdfs.label, literal(d.title), PUBLIC
-        yield s, dcterms.type, literal(d.resource_type), PUBLIC
-        if d.publisher:
-            yield s, dcterms.publisher, literal(d.publisher), PUBLIC
-        if d.year:
-            yield s, dcterms.issued, literal(str(d.year), XSD.gYear), PUBLIC
-        for creator in d.creators:
-            yield s, dcterms.creator, self.node("person", creator), PUBLIC
-        for part in d.parts:
-            dataset = self.node("dataset", part)
-            if dataset == s:  # a dataset identified by this very DOI
-                continue
-            yield s, dcterms.hasPart, dataset, PUBLIC
-            yield dataset, pankg.doi, s, PUBLIC
-        for rel in d.related:
-            if not rel.relation.isalnum():
-                raise RecordInvalid(f"not a DataCite relation type: {rel.relation!r}", record=d.doi, field="relationType")
-            target = self.node("doi", rel.identifier)
-            yield s, nt(DATACITE_RELATION.iri + rel.relation), target, PUBLIC
-            standard = STANDARD_RELATIONS.get(rel.relation)
-            if standard:
-                prop, inverse = standard
-                yield (target, nt(prop), s, PUBLIC) if inverse else (s, nt(prop), target, PUBLIC)
-
+_MAILTO_SAFE = "@.+-_~!$'()*,;=:"
 
 _MAPPERS: dict[type, Callable[[RdfModel, Any], Iterator[Quad]]] = {
     e.Facility: RdfModel._facility,
@@ -346,9 +358,10 @@ _MAPPERS: dict[type, Callable[[RdfModel, Any], Iterator[Quad]]] = {
     e.Sample: RdfModel._sample,
     e.Technique: RdfModel._technique,
     e.Dataset: RdfModel._dataset,
+    e.DatasetFiles: RdfModel._dataset_files,
     e.Software: RdfModel._software,
     e.SoftwareVersion: RdfModel._software_version,
     e.AnalysisRun: RdfModel._run,
-    e.Publication: RdfModel._publication,
-    e.DoiRecord: RdfModel._doi,
+    e.Publication: publication_quads,
+    e.DoiRecord: doi_quads,
 }

@@ -20,4 +20,6 @@ STANDARD_RELATIONS: dict[str, tuple[str, bool]] = {
     "IsPartOf": (DCTERMS.hasPart, True),
     "HasVersion": (DCTERMS.hasVersion, False),
     "IsVersionOf": (DCTERMS.isVersionOf, False),
+    "References": (DCTERMS.references, False),
+    "IsReferencedBy": (DCTERMS.references, True),
 }

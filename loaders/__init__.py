@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders import rdf
+from loaders import nexus, rdf, scicat
 from loaders.base import Source
 
 LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
+    nexus.NAME: nexus.sources,
     rdf.NAME: rdf.sources,
+    scicat.NAME: scicat.sources,
 }

@@ -47,13 +47,16 @@ PROV = Vocabulary(
     "startedAtTime endedAtTime generatedAtTime wasRevisionOf hadPrimarySource wasAttributedTo",
 )
 DCAT = Vocabulary(
-    "dcat", "http://www.w3.org/ns/dcat#", "Dataset Catalog Distribution dataset byteSize keyword landingPage"
+    "dcat",
+    "http://www.w3.org/ns/dcat#",
+    "Dataset Catalog Distribution dataset byteSize keyword landingPage contactPoint downloadURL",
 )
 DCTERMS = Vocabulary(
     "dcterms",
     "http://purl.org/dc/terms/",
     "title description identifier created issued modified creator contributor publisher license type "
-    "hasPart isPartOf hasVersion isVersionOf source format bibliographicCitation accessRights subject",
+    "hasPart isPartOf hasVersion isVersionOf source format bibliographicCitation accessRights subject "
+    "abstract dateSubmitted isReferencedBy references",
 )
 CITO = Vocabulary(
     "cito",
@@ -65,10 +68,11 @@ SCHEMA = Vocabulary(
     "http://schema.org/",
     "SoftwareSourceCode SoftwareApplication ScholarlyArticle Person Organization Dataset "
     "name softwareVersion codeRepository givenName familyName affiliation isPartOf identifier url "
-    "programmingLanguage",
+    "programmingLanguage email",
 )
+VCARD = Vocabulary("vcard", "http://www.w3.org/2006/vcard/ns#", "Kind hasEmail")
 FOAF = Vocabulary("foaf", "http://xmlns.com/foaf/0.1/", "Person Organization Document name")
 PANET = Vocabulary("panet", "http://purl.org/pan-science/PaNET/", "")
 DATACITE_RELATION = Vocabulary("dcrel", "https://w3id.org/pankg/datacite-relation#", "")
 
-STANDARD = (RDF, RDFS, XSD, OWL, SKOS, PROV, DCAT, DCTERMS, CITO, SCHEMA, FOAF, PANET, DATACITE_RELATION)
+STANDARD = (RDF, RDFS, XSD, OWL, SKOS, PROV, DCAT, DCTERMS, CITO, SCHEMA, VCARD, FOAF, PANET, DATACITE_RELATION)

@@ -1,0 +1,91 @@
+"""How publications and DOI records become RDF: the scholarly links of the model (part of :mod:`graph.model`).
+
+A paper ``cito:cites`` the DOIs it uses; a DOI record ``dcterms:hasPart`` the datasets it covers and
+keeps DataCite relation types verbatim (``dcrel:``) next to a standard property where one fits
+(:mod:`graph.relations`). Everything here is public: DOIs and papers are published by definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from graph import entities as e
+from graph.errors import RecordInvalid
+from graph.nt import iri, literal, typed
+from graph.nterms import cito, dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema
+from graph.quads import PUBLIC, Quad
+from graph.relations import STANDARD_RELATIONS
+from ontology.namespaces import DATACITE_RELATION, XSD
+
+if TYPE_CHECKING:
+    from graph.model import RdfModel
+
+_DOI_IRI = "<https://doi.org/"
+
+
+def publication_quads(m: RdfModel, p: e.Publication) -> Iterator[Quad]:
+    s = m.node("publication", p.pid)
+    yield s, rdf.type, pankg.Publication, PUBLIC
+    yield s, rdf.type, foaf.Document, PUBLIC
+    yield s, rdf.type, prov.Entity, PUBLIC
+    yield s, dcterms.title, literal(p.title), PUBLIC
+    yield s, rdfs.label, literal(p.title), PUBLIC
+    if p.issued:
+        yield s, dcterms.issued, typed(p.issued), PUBLIC
+    if p.journal:
+        yield s, dcterms.bibliographicCitation, literal(p.journal), PUBLIC
+    for author in p.authors:
+        yield s, dcterms.creator, m.node("person", author), PUBLIC
+    for citation in p.cites:
+        target = m.node("doi", citation.target)
+        yield s, cito.cites, target, PUBLIC
+        if citation.kind != "cites":
+            yield s, getattr(cito, citation.kind), target, PUBLIC
+
+
+def doi_quads(m: RdfModel, d: e.DoiRecord) -> Iterator[Quad]:
+    s = m.node("doi", d.doi)
+    yield s, rdf.type, pankg.DOIRecord, PUBLIC
+    yield s, rdf.type, prov.Entity, PUBLIC
+    identifier = unquote(s[len(_DOI_IRI) : -1]) if s.startswith(_DOI_IRI) else d.doi
+    yield s, dcterms.identifier, literal(identifier), PUBLIC
+    yield s, dcterms.title, literal(d.title), PUBLIC
+    yield s, rdfs.label, literal(d.title), PUBLIC
+    yield s, dcterms.type, literal(d.resource_type), PUBLIC
+    if d.publisher:
+        yield s, dcterms.publisher, literal(d.publisher), PUBLIC
+    if d.year:
+        yield s, dcterms.issued, literal(str(d.year), XSD.gYear), PUBLIC
+    if d.abstract:
+        yield s, dcterms.abstract, literal(d.abstract), PUBLIC
+    if d.description:
+        yield s, dcterms.description, literal(d.description), PUBLIC
+    if d.url:
+        yield s, schema.url, iri(d.url), PUBLIC
+    if d.download_url:
+        yield s, dcat.downloadURL, iri(d.download_url), PUBLIC
+    if d.registered:
+        yield s, dcterms.dateSubmitted, typed(d.registered), PUBLIC
+    for reference in d.references:
+        yield s, dcterms.isReferencedBy, literal(reference), PUBLIC
+    for creator in d.creators:
+        yield s, dcterms.creator, m.node("person", creator), PUBLIC
+    for part in d.parts:
+        dataset = m.node("dataset", part)
+        if dataset == s:  # a dataset identified by this very DOI
+            continue
+        yield s, dcterms.hasPart, dataset, PUBLIC
+        yield dataset, pankg.doi, s, PUBLIC
+    for rel in d.related:
+        if not rel.relation.isalnum():
+            raise RecordInvalid(
+                f"not a DataCite relation type: {rel.relation!r}", record=d.doi, field="relationType"
+            )
+        target = m.node("doi", rel.identifier)
+        yield s, nt(DATACITE_RELATION.iri + rel.relation), target, PUBLIC
+        standard = STANDARD_RELATIONS.get(rel.relation)
+        if standard:
+            prop, inverse = standard
+            yield (target, nt(prop), s, PUBLIC) if inverse else (s, nt(prop), target, PUBLIC)

@@ -1,0 +1,245 @@
+"""One SciCat dataset record (raw or derived) as pankg entities.
+
+Besides the :class:`~graph.entities.Dataset` itself a record yields the people it names, its
+techniques, and, for a derived dataset, the provenance chain: the dataset ``wasGeneratedBy`` an
+:class:`~graph.entities.AnalysisRun` (PID ``dataset:<dataset pid>``) that ``used`` the
+``inputDatasets``, ran the ``usedSoftware`` as its plans and had the ``jobParameters`` as parameters,
+with the ``investigator`` as its agent. ``usedSoftware`` entries are usually URLs (a repository, a
+notebook, a DOI): the URL is the software's identity (a DOI URL becomes the DOI node) and, unless it
+is a DOI, its repository; SciCat gives no version, so the version is ``unknown``.
+
+Access: ``isPublished`` decides (absent means false, as in SciCat); ``dateOfPublishing`` is kept as
+the embargo end. The run takes the access of its dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from graph import entities as e
+from graph.errors import RecordInvalid
+from graph.iris import doi_iri, orcid_iri
+from loaders.scicat_context import Context, DatasetAccess
+from loaders.scicat_parameters import parameters
+from loaders.scicat_values import (
+    checked_iri,
+    count,
+    date_value,
+    flag,
+    is_url,
+    licence,
+    person,
+    section,
+    technique_label,
+    technique_pid,
+    text,
+    texts,
+)
+
+UNKNOWN_VERSION = "unknown"
+KINDS = ("raw", "derived")
+
+MAPPED = frozenset(
+    [
+        "pid",
+        "_id",
+        "type",
+        "datasetName",
+        "description",
+        "creationTime",
+        "owner",
+        "ownerEmail",
+        "orcidOfOwner",
+        "contactEmail",
+        "principalInvestigator",
+        "investigator",
+        "sourceFolder",
+        "sourceFolderHost",
+        "size",
+        "numberOfFiles",
+        "license",
+        "isPublished",
+        "ownerGroup",
+        "accessGroups",
+        "createdAt",
+        "updatedAt",
+        "datasetlifecycle",
+        "techniques",
+        "scientificMetadata",
+        "keywords",
+        "sampleId",
+        "sampleIds",
+        "instrumentId",
+        "instrumentIds",
+        "proposalId",
+        "proposalIds",
+        "inputDatasets",
+        "usedSoftware",
+        "jobParameters",
+    ]
+)
+NOT_MAPPED = frozenset(
+    [
+        "packedSize",
+        "numberOfFilesArchived",
+        "classification",
+        "version",
+        "history",
+        "createdBy",
+        "updatedBy",
+        "jobLogData",
+        "__v",
+    ]
+)
+KNOWN = MAPPED | NOT_MAPPED
+
+
+def dataset_access(record: dict[str, Any]) -> DatasetAccess | None:
+    """``(published, embargo end)`` for the index of the load; None for a record too broken to say."""
+    try:
+        end = date_value(section(record, "datasetlifecycle"), "dateOfPublishing")
+        return flag(record, "isPublished", False), end.date() if end else None
+    except RecordInvalid:
+        return None
+
+
+def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity]:
+    kind = r.get("type")
+    if kind not in KINDS:
+        raise RecordInvalid(f"expected 'raw' or 'derived', got {kind!r}", field="type")
+    ctx.note_fields(r, KNOWN)
+    scope = f"dataset:{pid}"
+    found: list[e.Entity] = []
+
+    def someone(role: str, name_key: str, **extra: str) -> str:
+        who = person(scope, role, text(r, name_key), **extra)
+        if who is None:
+            return ""
+        found.append(who)
+        return who.pid
+
+    orcid = text(r, "orcidOfOwner")
+    owner = someone("owner", "owner", orcid=orcid, email=text(r, "ownerEmail"))
+    if orcid and not orcid_iri(orcid):
+        ctx.warn(f"not a valid ORCID iD: {orcid!r} (the owner is kept without it)", pid, "orcidOfOwner")
+    lifecycle = section(r, "datasetlifecycle")
+    embargo = date_value(lifecycle, "dateOfPublishing")
+    retention = date_value(lifecycle, "archiveRetentionTime")
+    licence_text = text(r, "license")
+    licence_id = licence(licence_text) if licence_text else ""
+    if licence_id is None:
+        ctx.warn(f"not a licence IRI or SPDX id: {licence_text!r} (not mapped)", pid, "license")
+    dataset = e.Dataset(
+        pid=pid,
+        title=text(r, "datasetName") or pid,
+        kind=kind,
+        description=text(r, "description"),
+        created=date_value(r, "creationTime"),
+        instrument=_one(r, "instrumentId", "instrumentIds", pid, ctx),
+        proposal=_one(r, "proposalId", "proposalIds", pid, ctx),
+        techniques=_techniques(r, found),
+        samples=_refs(r, "sampleId", "sampleIds", "sample", pid, ctx),
+        creators=(owner,) if owner else (),
+        parameters=parameters(
+            r.get("scientificMetadata"),
+            report=ctx.report,
+            file=ctx.file,
+            record=pid,
+            field="scientificMetadata",
+        ),
+        license=licence_id or "",
+        embargo_end=embargo.date() if embargo else None,
+        public=flag(r, "isPublished", False),
+        principal_investigator=someone("principalInvestigator", "principalInvestigator"),
+        size=count(r, "size"),
+        number_of_files=count(r, "numberOfFiles"),
+        source_folder=text(r, "sourceFolder"),
+        source_folder_host=text(r, "sourceFolderHost"),
+        contact_email=text(r, "contactEmail"),
+        keywords=texts(r, "keywords"),
+        submitted=date_value(r, "createdAt"),
+        modified=date_value(r, "updatedAt"),
+        retention_end=retention.date() if retention else None,
+        owner_group=text(r, "ownerGroup"),
+        access_groups=texts(r, "accessGroups"),
+    )
+    if kind == "derived" or any(r.get(k) for k in ("inputDatasets", "usedSoftware", "jobParameters")):
+        run = _run(pid, r, dataset, someone("investigator", "investigator"), found, ctx)
+        dataset = _with_run(dataset, run)
+        found.append(run)
+    found.append(dataset)
+    return found
+
+
+def _run(
+    pid: str, r: dict[str, Any], dataset: e.Dataset, agent: str, found: list[e.Entity], ctx: Context
+) -> e.AnalysisRun:
+    """The analysis run that generated a derived dataset, with its software as plans."""
+    inputs = texts(r, "inputDatasets")
+    for source in inputs:
+        ctx.check("dataset", source, pid, "inputDatasets")
+    versions = []
+    for ref in texts(r, "usedSoftware"):
+        if is_url(ref):
+            checked_iri(ref, "usedSoftware")
+        found.append(e.Software(ref, ref, repository=ref if is_url(ref) and not doi_iri(ref) else ""))
+        version = e.SoftwareVersion(ref, UNKNOWN_VERSION)
+        found.append(version)
+        versions.append(version.pid)
+    return e.AnalysisRun(
+        pid=f"dataset:{pid}",
+        software_version=versions[0] if versions else "",
+        more_software=tuple(versions[1:]),
+        inputs=inputs,
+        outputs=(pid,),
+        agent=agent,
+        parameters=parameters(
+            r.get("jobParameters"), report=ctx.report, file=ctx.file, record=pid, field="jobParameters"
+        ),
+        public=not ctx.model.is_restricted(dataset),
+    )
+
+
+def _with_run(d: e.Dataset, run: e.AnalysisRun) -> e.Dataset:
+    """The dataset's own side of the chain, so it holds even where only the dataset's graph is read."""
+    return replace(d, generated_by=run.pid, derived_from=run.inputs)
+
+
+def _techniques(r: dict[str, Any], found: list[e.Entity]) -> tuple[str, ...]:
+    value = r.get("techniques")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RecordInvalid("expected a list of techniques", field="techniques")
+    pids = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"pid": item}
+        if not isinstance(item, dict):
+            raise RecordInvalid(f"expected a technique object, got {type(item).__name__}", field="techniques")
+        pid = technique_pid(text(item, "pid") or text(item, "name"))
+        if not pid:
+            raise RecordInvalid("a technique needs a pid or a name", field="techniques")
+        if is_url(pid):
+            checked_iri(pid, "techniques.pid")
+        found.append(e.Technique(pid, technique_label(text(item, "name"))))
+        pids.append(pid)
+    return tuple(pids)
+
+
+def _refs(r: dict[str, Any], one: str, many: str, collection: str, pid: str, ctx: Context) -> tuple[str, ...]:
+    """A reference given as a single PID (SciCat 3: ``sampleId``) or a list (SciCat 4: ``sampleIds``)."""
+    found = (text(r, one),) if text(r, one) else ()
+    found += tuple(v for v in texts(r, many) if v not in found)
+    for ref in found:
+        ctx.check(collection, ref, pid, one if ref == text(r, one) else many)
+    return found
+
+
+def _one(r: dict[str, Any], one: str, many: str, pid: str, ctx: Context) -> str:
+    """The model keeps one instrument and one proposal per dataset: the first, with a warning for the rest."""
+    refs = _refs(r, one, many, one.removesuffix("Id"), pid, ctx)
+    if len(refs) > 1:
+        ctx.warn(f"{len(refs)} given, only the first ({refs[0]!r}) is kept", pid, many)
+    return refs[0] if refs else ""

@@ -1,0 +1,196 @@
+"""Reading SciCat values: JSON files, MongoDB's extended JSON, typed fields, people, techniques, parameters.
+
+SciCat records come from two places that write values differently: a MongoDB export (the scicatlive
+seed) wraps dates as ``{"$date": "..."}`` and big numbers as ``{"$numberLong": "..."}``, while the REST
+API returns plain ISO strings and numbers. Every getter here accepts both, and raises
+:class:`RecordInvalid` naming the field when a value has the wrong type, so a bad record is reported
+where it is, not as a crash somewhere in the model.
+
+>>> date_value({"t": {"$date": "2020-02-07T13:46:43.000Z"}}, "t").isoformat()
+'2020-02-07T13:46:43+00:00'
+>>> technique_pid("PaNET01168")
+'http://purl.org/pan-science/PaNET/PaNET01168'
+>>> technique_label("photon_and_neutron_technique.scattering.small_angle_scattering;\\nother.path")
+'small angle scattering'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph import entities as e
+from graph.errors import RecordInvalid, SourceUnavailable
+from graph.iris import PANET_NS, orcid_iri
+from graph.nt import iri
+
+_BARE_PANET = re.compile(r"^PaNET\d{5}$")
+_SPDX_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+_WRAPPED_NUMBER = ("$numberLong", "$numberInt", "$numberDouble", "$numberDecimal")
+
+
+def read_json(path: Path) -> Any:
+    """The parsed content of a JSON file; malformed JSON names the file, line and column."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceUnavailable(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        try:  # orjson's message gives a byte offset; the standard parser gives the line and column
+            json.loads(data)
+        except ValueError as exc:
+            raise RecordInvalid(f"not valid JSON: {exc}", file=str(path)) from None
+        raise RecordInvalid("not valid JSON", file=str(path)) from None
+
+
+def as_records(data: Any, location: str) -> list[Any]:
+    """A file or page holds one JSON array of records or one record (an object)."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        return [data]
+    raise RecordInvalid(
+        f"expected a JSON array of records or one record object, got {type(data).__name__}", file=location
+    )
+
+
+def unwrap(value: Any) -> Any:
+    """A value without MongoDB's extended-JSON wrapper (``$date``, ``$numberLong``, ...)."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "$date":
+            return unwrap(inner)
+        if key in _WRAPPED_NUMBER:
+            try:
+                number = float(inner)
+            except (TypeError, ValueError):
+                return value
+            return int(number) if key in ("$numberLong", "$numberInt") else number
+    return value
+
+
+def text(record: dict[str, Any], key: str) -> str:
+    """An optional string field ("" when absent or null)."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RecordInvalid(f"expected text, got {type(value).__name__}", field=key)
+    return value.strip()
+
+
+def flag(record: dict[str, Any], key: str, default: bool) -> bool:
+    value = record.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise RecordInvalid(f"expected true or false, got {type(value).__name__}", field=key)
+    return value
+
+
+def texts(record: dict[str, Any], key: str) -> tuple[str, ...]:
+    """An optional list of strings (empty entries dropped)."""
+    value = record.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordInvalid("expected a list of text values", field=key)
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def count(record: dict[str, Any], key: str) -> int | None:
+    """An optional non-negative whole number; SciCat exports write big sizes as floats (``2e12``)."""
+    value = unwrap(record.get(key))
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RecordInvalid(f"expected a number, got {type(value).__name__}", field=key)
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise RecordInvalid(f"expected a whole number, got {value!r}", field=key)
+    if value < 0:
+        raise RecordInvalid(f"expected a number >= 0, got {value!r}", field=key)
+    return int(value)
+
+
+def date_value(record: dict[str, Any], key: str) -> dt.datetime | None:
+    """An optional point in time: ``{"$date": ISO string or epoch milliseconds}`` or an ISO string."""
+    value = unwrap(record.get(key))
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise RecordInvalid(f"expected an ISO 8601 date and time, got {value!r}", field=key)
+
+
+def section(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """An optional nested object ({} when absent)."""
+    value = record.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RecordInvalid(f"expected an object, got {type(value).__name__}", field=key)
+    return value
+
+
+def checked_iri(value: str, field: str) -> str:
+    """``value`` if it can be written as an IRI; else :class:`RecordInvalid` naming the field."""
+    try:
+        iri(value)
+    except RecordInvalid as exc:
+        raise RecordInvalid(str(exc), field=field) from None
+    return value
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def person(
+    scope: str, role: str, name: str, *, orcid: str = "", email: str = "", given: str = "", family: str = ""
+) -> e.Person | None:
+    """A person named in a record, or None when the record names nobody.
+
+    SciCat gives people as names, rarely with an ORCID. Two records naming "J. Smith" may mean two
+    people, so a person without an ORCID is minted inside the record that names it (``scope``, e.g.
+    ``dataset:<pid>``) and its role there: never merged by name. A valid ORCID is the person's PID.
+    """
+    name = name.strip() or " ".join(p for p in (given.strip(), family.strip()) if p)
+    if not name and not orcid_iri(orcid):
+        return None
+    pid = orcid if orcid_iri(orcid) else f"{scope}#{role}"
+    return e.Person(pid, name or orcid, given.strip(), family.strip(), email=email.strip())
+
+
+def technique_pid(pid: str) -> str:
+    """A SciCat technique PID as pankg writes techniques: bare ``PaNETnnnnn`` becomes its PURL."""
+    pid = pid.strip()
+    return PANET_NS + pid if _BARE_PANET.match(pid) else pid
+
+
+def technique_label(name: str) -> str:
+    """A label from SciCat's technique name, which for PaNET terms is the class path (or several, one
+    per line): the last step of the first path, with underscores as spaces."""
+    first = name.strip().split(";")[0].split("\n")[0].strip()
+    return first.rsplit(".", 1)[-1].replace("_", " ").strip()
+
+
+def licence(value: str) -> str | None:
+    """A licence as the model takes it (IRI or SPDX id); "CC BY 4.0" becomes CC-BY-4.0; None if neither."""
+    value = value.strip()
+    if is_url(value):
+        return value
+    candidate = "-".join(value.split())
+    return candidate if _SPDX_LIKE.match(candidate) else None
