@@ -88,7 +88,7 @@ def _open(data: str | None) -> GraphStore:
 @app.command("load")
 def load_command(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
-    paths: Annotated[list[str], typer.Argument(help="Files or directories.", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (scicat also takes the URL of a SciCat API).", show_default=False)],
     lenient: Annotated[
         bool,
         typer.Option("--lenient", help="Skip bad records and sources, load the rest and list what was skipped (exit status 0)."),
