@@ -1,8 +1,9 @@
 """Streams model quads into ``Store.bulk_load``, two cores at once, memory bounded.
 
 A producer thread runs the loader and the model and formats the quads as N-Triples, one bucket per
-named graph; the calling thread hands each full bucket to ``bulk_load(..., to_graph=...)``, which releases
-the GIL while it parses and writes, so the Python side of the next chunk is made while the store
+named graph; the calling thread hands each full bucket to ``bulk_load(..., to_graph=...)`` (or, for a
+chunk under ``SMALL_BYTES``, to the transactional ``Store.load``), which releases the GIL while it
+parses and writes, so the Python side of the next chunk is made while the store
 ingests the current one. At most two chunks wait in between, so memory stays flat whatever the size
 of the source. An exception in the loader or the model is re-raised in the caller with its own type
 and message, and the producer stops when the store fails.

@@ -212,31 +212,33 @@ class GraphStore:
             self._leave_union_mode()
             try:
                 written = self._stage(quads, staged)
+                graphs = tuple(
+                    SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
+                )
+                info = SourceInfo(
+                    iri=src,
+                    kind=kind,
+                    location=location,
+                    content_hash=fingerprint,
+                    generation=generation,
+                    loaded_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
+                    loader_version=VERSION,
+                    graphs=graphs,
+                    next_release=next_release() if next_release else None,
+                )
+                self._store.update(registry.swap_update(self.meta, info))
             except BaseException:
-                for g in staged.values():  # only the staged graphs: older ones may still have readers
+                # Nothing was registered: the staged graphs go (only they: older ones may still have readers).
+                for g in staged.values():
                     self._store.remove_graph(ox.NamedNode(g))
                 with self._state_lock:
                     self._clean = not self._retired
                 raise
-            graphs = tuple(
-                SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
-            )
             for access, g in staged.items():
                 if not written[access]:
                     self._store.remove_graph(ox.NamedNode(g))
-            info = SourceInfo(
-                iri=src,
-                kind=kind,
-                location=location,
-                content_hash=fingerprint,
-                generation=generation,
-                loaded_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
-                loader_version=VERSION,
-                graphs=graphs,
-                next_release=next_release() if next_release else None,
-            )
             retired = [g.iri for g in old.graphs] if old else []
-            self._swap(registry.swap_update(self.meta, info), lambda s: s.__setitem__(src, info), retired)
+            self._retire(lambda s: s.__setitem__(src, info), retired)
             return LoadResult(info, changed=True, quads_written=sum(written.values()))
 
     def remove_source(self, kind: str, location: str) -> bool:
@@ -247,7 +249,8 @@ class GraphStore:
                 return False
             retired = [g.iri for g in self._sources[src].graphs]
             self._leave_union_mode()
-            self._swap(registry.remove_update(self.meta, src), lambda s: s.pop(src), retired)
+            self._store.update(registry.remove_update(self.meta, src))
+            self._retire(lambda s: s.pop(src), retired)
             return True
 
     def _leave_union_mode(self) -> None:
@@ -268,13 +271,13 @@ class GraphStore:
         results = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(results))["n"].value)  # type: ignore[arg-type,index]
 
-    def _swap(self, update: str, change: Any, retired: list[str]) -> None:
-        """Switch the registration, then drop the graphs it no longer names once their readers are done.
+    def _retire(self, change: Any, retired: list[str]) -> None:
+        """After the registration switched: update the in-memory registry, then drop the graphs it no
+        longer names once their readers are done.
 
         Only the graphs this swap retired (and any left from an earlier swap whose readers were slow) are
         dropped: no scan of every graph, so a directory of thousands of small sources loads in linear time.
         """
-        self._store.update(update)
         with self._state_lock:
             change(self._sources)
             self._retired += retired

@@ -210,3 +210,20 @@ def test_graphs_pankg_did_not_write_are_left_alone(tmp_path: Path) -> None:
         store._store.add(ox.Quad(ox.NamedNode("https://e/s"), ox.NamedNode("https://e/p"), ox.Literal("o"), foreign))
     with GraphStore(tmp_path / "kg") as store:
         assert store._store.contains_named_graph(foreign)
+
+
+def test_a_failure_after_staging_leaves_no_graph_behind(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.replace_source("demo", "x", "h1", quads_of(datasets(10)))
+    before = snapshot(store)
+
+    def broken_release() -> dt.date:
+        raise RuntimeError("the loader's release hint failed")
+
+    with pytest.raises(RuntimeError, match="release hint"):
+        store.replace_source("demo", "x", "h2", quads_of(datasets(30, "late")), next_release=broken_release)
+    assert len(list(store._store.named_graphs())) == 2  # meta + the one current graph: the stage is gone
+    store.replace_source("other", "y", "h1", quads_of(datasets(3, "other")))
+    assert store._clean  # the union fast path is safe to use again ...
+    _, titles = store.query(TITLES)
+    assert not any(row[0].value.startswith("late") for row in titles)  # ... and shows nothing unregistered
+    assert snapshot(store)[0] > before[0]
