@@ -17,29 +17,26 @@ the ratio shows what that per-file guarantee costs at this file size.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from phases import baselines, run_phase, serve_phase  # noqa: E402
 
 
-def phase_generate(directory: str, files: int) -> dict[str, float]:
+def phase_generate(directory: str, files: str) -> dict[str, float]:
     from tests.loaders.nexus_files import saxs_entry, write_nexus
 
     start = time.perf_counter()
-    for n in range(files):
+    for n in range(int(files)):
         entry = saxs_entry(f"Silica nanoparticles, run {n}", energy=(8 + n % 7, "keV") if n % 2 else ((8 + n % 7) * 1000, "eV"))
         entry["entry_identifier"] = n
         entry["start_time"] = f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}T09:{n % 60:02d}:00+01:00"
         entry["sample"]["temperature"] = (280.0 + n % 40, {"units": "K"})
         write_nexus(Path(directory) / f"proposal{n // 100:03d}" / f"run_{n:05d}.nxs", {"entry": entry})
-    return {"seconds": time.perf_counter() - start, "files": files}
+    return {"seconds": time.perf_counter() - start, "files": int(files)}
 
 
 def phase_harvest(directory: str) -> dict[str, float]:
@@ -78,57 +75,19 @@ def phase_pankg(store_dir: str, directory: str) -> dict[str, float]:
     return {"seconds": seconds, "files": len(sources), "triples": triples}
 
 
-def phase_export(store_dir: str, nt_file: str) -> dict[str, float]:
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
-
-    with GraphStore(store_dir) as store, open(nt_file, "wb") as out, open(nt_file + ".nq", "wb") as quads:
-        for info in store.sources.values():
-            for g in info.graphs:
-                store._store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g.iri))
-                quads.writelines(f"{quad} .\n".encode() for quad in store._store.quads_for_pattern(None, None, None, ox.NamedNode(g.iri)))
-    return {"bytes": Path(nt_file).stat().st_size}
-
-
-def phase_raw(store_dir: str, nt_file: str) -> dict[str, float]:
-    import pyoxigraph as ox
-
-    store = ox.Store(store_dir)
-    start = time.perf_counter()
-    fmt = ox.RdfFormat.N_QUADS if nt_file.endswith(".nq") else ox.RdfFormat.N_TRIPLES
-    store.bulk_load(path=nt_file, format=fmt)
-    store.flush()
-    return {"seconds": time.perf_counter() - start, "triples": len(store)}
-
-
-def run_phase(*args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--phase", *args], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        name, *rest = args.phase
-        result = {"generate": lambda: phase_generate(rest[0], int(rest[1])),
-                  "harvest": lambda: phase_harvest(rest[0]),
-                  "pankg": lambda: phase_pankg(rest[0], rest[1]),
-                  "export": lambda: phase_export(rest[0], rest[1]),
-                  "raw": lambda: phase_raw(rest[0], rest[1])}[name]()
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(result))
+        serve_phase(args.phase, {"generate": phase_generate, "harvest": phase_harvest, "pankg": phase_pankg})
         return
     with tempfile.TemporaryDirectory(prefix="pankg-bench-nexus-") as tmp:
-        made = run_phase("generate", f"{tmp}/files", str(args.files))
-        harvest = run_phase("harvest", f"{tmp}/files")
-        ours = run_phase("pankg", f"{tmp}/pankg", f"{tmp}/files")
-        run_phase("export", f"{tmp}/pankg", f"{tmp}/same.nt")
-        raw = run_phase("raw", f"{tmp}/raw", f"{tmp}/same.nt")
-        raw_graphs = run_phase("raw", f"{tmp}/raw-graphs", f"{tmp}/same.nt.nq")
+        made = run_phase(__file__, "generate", f"{tmp}/files", str(args.files))
+        harvest = run_phase(__file__, "harvest", f"{tmp}/files")
+        ours = run_phase(__file__, "pankg", f"{tmp}/pankg", f"{tmp}/files")
+        raw, raw_graphs = baselines(__file__, tmp, f"{tmp}/pankg")
     files, triples = ours["files"], ours["triples"]
     rate = triples / ours["seconds"]
     harvest_rate = harvest["quads"] / harvest["seconds"]

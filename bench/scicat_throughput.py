@@ -20,17 +20,14 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from phases import baselines, print_comparison, run_phase, serve_phase  # noqa: E402
 
 TECHNIQUES = [
     ("PaNET01168", "serial_femtosecond_crystallography"),
@@ -177,8 +174,8 @@ def make_records(datasets: int, seed: int = 42) -> tuple[list[dict[str, Any]], l
     return records, blocks
 
 
-def phase_generate(folder: str, datasets: int) -> dict[str, float]:
-    records, blocks = make_records(datasets)
+def phase_generate(folder: str, datasets: str) -> dict[str, float]:
+    records, blocks = make_records(int(datasets))
     Path(folder).mkdir(parents=True, exist_ok=True)
     (Path(folder) / "Dataset.json").write_text(json.dumps(records))
     (Path(folder) / "OrigDatablock.json").write_text(json.dumps(blocks))
@@ -203,13 +200,6 @@ def phase_pankg(store_dir: str, folder: str) -> dict[str, float]:
     return {"seconds": seconds, "triples": triples, "warnings": warnings}
 
 
-def run_phase(*args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", *args], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -218,43 +208,17 @@ def main() -> None:
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        import load_throughput as base
-
-        name, *rest = args.phase
-        result = {
-            "generate": lambda: phase_generate(rest[0], int(rest[1])),
-            "pankg": lambda: phase_pankg(rest[0], rest[1]),
-            "export": lambda: base.phase_export(rest[0], rest[1]),
-            "raw": lambda: base.phase_raw(rest[0], rest[1]),
-        }[name]()
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(result))
+        serve_phase(args.phase, {"generate": phase_generate, "pankg": phase_pankg})
         return
     with tempfile.TemporaryDirectory(prefix="pankg-bench-scicat-") as tmp:
-        generated = run_phase("generate", f"{tmp}/scicat", str(args.datasets))
-        ours = run_phase("pankg", f"{tmp}/pankg", f"{tmp}/scicat")
-        run_phase("export", f"{tmp}/pankg", f"{tmp}/same.nt")
-        raw = run_phase("raw", f"{tmp}/raw", f"{tmp}/same.nt")
-        raw_graphs = run_phase("raw", f"{tmp}/raw-graphs", f"{tmp}/same.nt.nq")
-    ours_rate = ours["triples"] / ours["seconds"]
-    raw_rate = raw["triples"] / raw["seconds"]
-    graphs_rate = raw_graphs["triples"] / raw_graphs["seconds"]
+        generated = run_phase(__file__, "generate", f"{tmp}/scicat", str(args.datasets))
+        ours = run_phase(__file__, "pankg", f"{tmp}/pankg", f"{tmp}/scicat")
+        raw, raw_graphs = baselines(__file__, tmp, f"{tmp}/pankg")
     print(
         f"scicat at {args.datasets:,} datasets ({generated['bytes'] / 1e6:,.0f} MB of JSON): "
         f"{int(ours['triples']):,} triples, {int(ours['warnings'])} warnings"
     )
-    print(
-        f"  pankg load scicat: {ours['seconds']:8.1f} s  {ours_rate:12,.0f} triples/s  peak RSS {ours['peak_rss_mb']:,.0f} MB"
-    )
-    print(
-        f"  raw bulk_load NT : {raw['seconds']:8.1f} s  {raw_rate:12,.0f} triples/s  peak RSS {raw['peak_rss_mb']:,.0f} MB"
-    )
-    print(
-        f"  raw bulk_load NQ : {raw_graphs['seconds']:8.1f} s  {graphs_rate:12,.0f} triples/s  peak RSS "
-        f"{raw_graphs['peak_rss_mb']:,.0f} MB  (same named graphs as pankg)"
-    )
-    print(f"  ratio pankg / raw NT: {ours_rate / raw_rate:.0%} (target >= 50%)")
-    print(f"  ratio pankg / raw NQ: {ours_rate / graphs_rate:.0%} (same layout)")
+    print_comparison("pankg load scicat", ours, raw, raw_graphs)
 
 
 if __name__ == "__main__":
