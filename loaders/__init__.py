@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders import nexus, rdf, scicat
+from loaders import nexus, panosc, rdf, scicat
 from loaders.base import Source
 
 LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
     nexus.NAME: nexus.sources,
+    panosc.NAME: panosc.sources,
     rdf.NAME: rdf.sources,
     scicat.NAME: scicat.sources,
 }

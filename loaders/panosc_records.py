@@ -1,0 +1,180 @@
+"""Reading the records of a PaNOSC search-API database: each model's records checked and normalized.
+
+The reference search API (panosc-eu/search-api) keeps its data as a LoopBack memory database:
+``{"ids": {...}, "models": {"Dataset": {"<key>": "<record as JSON text>", ...}, ...}}``. A record may
+also be given as a JSON object instead of JSON text. Relations are foreign keys (``instrumentId``,
+``datasetId``, ``documentId``, ``personId``, ``affiliationId``, ``sampleId``) and join tables
+(``DatasetSample``, ``DatasetTechnique``, ``DocumentDataset``).
+
+:func:`check_record` turns one raw record into a plain dict holding only the known fields, each of
+the right type, or raises :class:`RecordInvalid` naming the field; the mapping
+(:mod:`loaders.panosc_map`) then works on checked records only.
+
+>>> check_record("Technique", {"pid": "t1", "name": "SANS", "panetId": "PaNET01189"})["panetId"]
+'PaNET01189'
+>>> check_record("Dataset", {"title": "no pid"})
+Traceback (most recent call last):
+graph.errors.RecordInvalid: field pid: missing
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from graph.errors import RecordInvalid
+from loaders.records import require
+
+# Field kinds: "id" (a PID: text, or an integer for LoopBack's numbered models), "text", "bool",
+# "int", "datetime", "date", "value" (number, text or boolean), "texts" (list of text).
+FIELDS: dict[str, dict[str, str]] = {
+    "Dataset": {
+        "pid": "id",
+        "title": "text",
+        "isPublic": "bool",
+        "creationDate": "datetime",
+        "size": "int",
+        "instrumentId": "ref",
+    },
+    "Document": {
+        "pid": "id",
+        "isPublic": "bool",
+        "type": "text",
+        "title": "text",
+        "summary": "text",
+        "doi": "text",
+        "startDate": "datetime",
+        "endDate": "datetime",
+        "releaseDate": "date",
+        "license": "text",
+        "keywords": "texts",
+    },
+    "Instrument": {"pid": "id", "name": "text", "facility": "text"},
+    "Technique": {"pid": "id", "name": "text", "panetId": "text"},
+    "Sample": {"pid": "id", "name": "text", "description": "text"},
+    "Person": {
+        "id": "id",
+        "fullName": "text",
+        "orcid": "text",
+        "researcherId": "text",
+        "firstName": "text",
+        "lastName": "text",
+    },
+    "Affiliation": {"id": "id", "name": "text", "address": "text", "city": "text", "country": "text"},
+    "Member": {"id": "id", "role": "text", "documentId": "ref", "personId": "ref", "affiliationId": "ref"},
+    "File": {"id": "id", "name": "text", "path": "text", "size": "int", "datasetId": "ref"},
+    "Parameter": {
+        "id": "id",
+        "name": "text",
+        "value": "value",
+        "unit": "text",
+        "datasetId": "ref",
+        "documentId": "ref",
+        "sampleId": "ref",
+    },
+    "DatasetSample": {"id": "id", "datasetId": "ref", "sampleId": "ref"},
+    "DatasetTechnique": {"id": "id", "datasetId": "ref", "techniqueId": "ref"},
+    "DocumentDataset": {"id": "id", "datasetId": "ref", "documentId": "ref"},
+}
+"""The catalogue models and their fields, as the search API's LoopBack models define them."""
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "Dataset": ("pid", "title"),
+    "Document": ("pid", "type", "title"),
+    "Instrument": ("pid", "name"),
+    "Technique": ("pid", "name"),
+    "Sample": ("pid", "name"),
+    "Person": ("id", "fullName"),
+    "Affiliation": ("id", "name"),
+    "Member": ("id", "documentId"),
+    "File": ("id", "name", "datasetId"),
+    "Parameter": ("id", "name", "value"),
+    "DatasetSample": ("datasetId", "sampleId"),
+    "DatasetTechnique": ("datasetId", "techniqueId"),
+    "DocumentDataset": ("datasetId", "documentId"),
+}
+"""Fields without which a record cannot be mapped (the join tables' own ``id`` is not needed)."""
+
+NOT_CATALOGUE = frozenset({"AccessToken", "ACL", "Role", "RoleMapping", "User"})
+"""LoopBack's own authentication models: not catalogue content, never mapped."""
+
+PID_FIELD = {model: ("pid" if "pid" in fields else "id") for model, fields in FIELDS.items()}
+
+
+def decode(model: str, value: Any) -> dict[str, Any]:
+    """A record as stored: JSON text (the LoopBack memory database) or an object."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise RecordInvalid(f"the record is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise RecordInvalid(f"expected a {model} record object, got {type(value).__name__}")
+    return value
+
+
+def check_record(model: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The known fields of ``record``, typed (see :data:`FIELDS`); missing required fields and wrong types raise."""
+    fields = FIELDS[model]
+    checked: dict[str, Any] = {}
+    for name in REQUIRED[model]:
+        if fields[name] in ("id", "ref"):
+            checked[name] = _pid(record, name)
+        elif fields[name] == "value":
+            if record.get(name) in (None, ""):
+                raise RecordInvalid("missing", field=name)
+        else:
+            require(record, name)
+    for name, kind in fields.items():
+        value = record.get(name)
+        if name in checked or value is None or value == "":
+            continue
+        checked[name] = _typed(name, kind, value)
+    return checked
+
+
+def _pid(record: dict[str, Any], name: str) -> str:
+    """An identifier: text, or an integer (LoopBack numbers its models' records); kept as text."""
+    value = record.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecordInvalid("missing", field=name)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise RecordInvalid(f"expected text or an integer, got {type(value).__name__}", field=name)
+    return str(value).strip()
+
+
+def _typed(name: str, kind: str, value: Any) -> Any:
+    if kind in ("id", "ref"):
+        return _pid({name: value}, name)
+    if kind == "text":
+        if not isinstance(value, str):
+            raise RecordInvalid(f"expected str, got {type(value).__name__}", field=name)
+        return value.strip()
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise RecordInvalid(f"expected true or false, got {type(value).__name__}", field=name)
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+            raise RecordInvalid(f"expected a whole number of bytes, got {value!r}", field=name)
+        return int(value)
+    if kind == "value":
+        if not isinstance(value, (int, float, str, bool)):
+            raise RecordInvalid(f"expected a number, text or boolean, got {type(value).__name__}", field=name)
+        return value
+    if kind == "texts":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RecordInvalid("expected a list of text", field=name)
+        return tuple(v.strip() for v in value if v.strip())
+    if kind in ("datetime", "date"):
+        if not isinstance(value, str):
+            raise RecordInvalid(f"expected an ISO 8601 date, got {type(value).__name__}", field=name)
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise RecordInvalid(f"not an ISO 8601 date: {value!r}", field=name) from None
+        if kind == "date":
+            return when.date()
+        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    raise AssertionError(kind)
