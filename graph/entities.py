@@ -62,6 +62,8 @@ class Proposal:
     """PID of the person who submitted the proposal (its dcterms:creator), when the source tells it apart from the PI."""
     owner_group: str = ""
     access_groups: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    """PIDs of the other people on the proposal (ICAT investigation users): its dcterms:contributor."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,8 @@ class RdfModel:
             yield s, dcterms.description, literal(p.abstract), PUBLIC
         if p.proposer:
             yield s, dcterms.creator, self.node("person", p.proposer), PUBLIC
+        for member in p.members:
+            yield s, dcterms.contributor, self.node("person", member), PUBLIC
         yield from self._groups(s, p.owner_group, p.access_groups, PUBLIC)
 
     def _sample(self, x: e.Sample) -> Iterator[Quad]:

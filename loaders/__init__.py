@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders import nexus, panosc, rdf, scicat
+from loaders import icat, nexus, panosc, rdf, scicat
 from loaders.base import Source
 
 LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
+    icat.NAME: icat.sources,
     nexus.NAME: nexus.sources,
     panosc.NAME: panosc.sources,
     rdf.NAME: rdf.sources,

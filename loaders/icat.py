@@ -1,0 +1,103 @@
+"""Loads ICAT catalogue content as python-icat writes it to YAML: ``pankg load icat PATH...``.
+
+A PATH is a dump file (``.yaml``/``.yml``) or a directory of them; each file is one source, replaced
+atomically. Both YAML shapes of python-icat load (``icatdump`` output and the ``example_data.yaml``
+of its setup scripts; see :mod:`loaders.icat_read`). References between objects are resolved within
+the file; a dangling one is a warning naming file, record and field, in both modes.
+
+A *record* is a top-level object of the dump (an investigation with what the dump nests in it, a
+dataset, a job, ...). Strict (the default) fails the file at its first bad record, so nothing of it is
+written; ``lenient`` skips bad records and lists them. PIDs are scoped by facility name
+(:mod:`loaders.icat_map`); the field-by-field mapping is in ``docs/mapping-icat.md``. XML dumps are
+not read yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph import entities as e
+from graph.errors import RecordInvalid, SourceUnavailable
+from graph.model import Quad, RdfModel
+from loaders import icat_map as m
+from loaders import icat_pub as p
+from loaders.base import LoadReport, entity_quads, file_hash
+from loaders.icat_read import Dump, read_yaml
+from loaders.records import map_records
+
+NAME = "icat"
+MAPPING_VERSION = "1"
+SUFFIXES = (".yaml", ".yml")
+
+Mapper = Callable[[str, dict[str, Any], Dump], list[e.Entity]]
+# The ICAT entities mapped as records, in load order. Others (users, types, groupings, ...) are read
+# only where a record refers to them; docs/mapping-icat.md says which are not mapped and why.
+MAPPERS: dict[str, Mapper] = {
+    "facility": m.facility,
+    "technique": m.technique,
+    "instrument": m.instrument,
+    "investigation": m.investigation,
+    "sample": m.icat_sample,
+    "dataset": m.icat_dataset,
+    "job": p.job,
+    "publication": p.publication,
+    "dataPublication": p.data_publication,
+}
+
+
+def map_dump(dump: Dump, model: RdfModel, report: LoadReport, lenient: bool) -> Iterator[Quad]:
+    """The quads of every record of a dump; bad records raise (strict) or are listed (lenient)."""
+
+    def records() -> Iterator[tuple[str, tuple[str, str, Any]]]:
+        for entity in MAPPERS:
+            for key, obj in dump.sections.get(entity, {}).items():
+                yield key, (entity, key, obj)
+
+    def to_entities(item: tuple[str, str, Any]) -> list[e.Entity]:
+        entity, key, obj = item
+        if not isinstance(obj, dict):
+            raise RecordInvalid(f"expected an object, got {type(obj).__name__}")
+        return MAPPERS[entity](key, obj, dump)
+
+    entities = map_records(records(), to_entities, file=dump.file, lenient=lenient, report=report)
+    yield from entity_quads(entities, model, report)
+
+
+@dataclass
+class IcatFileSource:
+    """One python-icat YAML dump file."""
+
+    path: Path
+    lenient: bool = False
+    kind: str = NAME
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def content_hash(self) -> str:
+        return file_hash(self.path, MAPPING_VERSION, str(self.lenient))
+
+    def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
+        dialect, sections = read_yaml(self.path)
+        yield from map_dump(Dump(self.location, dialect, sections, report), model, report, self.lenient)
+
+
+def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
+    """One source per YAML dump file; a directory stands for the ``.yaml``/``.yml`` files directly in it."""
+    found: list[IcatFileSource] = []
+    for text in paths:
+        path = Path(text).resolve()
+        if path.is_dir():
+            found += [IcatFileSource(f, lenient) for f in sorted(path.iterdir())
+                      if f.is_file() and f.suffix.lower() in SUFFIXES]
+        elif path.is_file():
+            if path.suffix.lower() == ".xml":
+                raise SourceUnavailable(f"{text}: ICAT XML dumps are not read yet: dump to YAML (icatdump -f YAML)")
+            found.append(IcatFileSource(path, lenient))
+        else:
+            raise SourceUnavailable(f"{text}: no such file or directory")
+    return found
