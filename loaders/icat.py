@@ -1,15 +1,16 @@
-"""Loads ICAT catalogue content as python-icat writes it to YAML: ``pankg load icat PATH...``.
+"""Loads ICAT catalogue content as python-icat writes it to YAML or XML: ``pankg load icat PATH...``.
 
-A PATH is a dump file (``.yaml``/``.yml``) or a directory of them; each file is one source, replaced
-atomically. Both YAML shapes of python-icat load (``icatdump`` output and the ``example_data.yaml``
-of its setup scripts; see :mod:`loaders.icat_read`). References between objects are resolved within
-the file; a dangling one is a warning naming file, record and field, in both modes.
+A PATH is a dump file (``.yaml``/``.yml``/``.xml``) or a directory of them; each file is one source,
+replaced atomically. Both YAML shapes of python-icat load (``icatdump`` output and the
+``example_data.yaml`` of its setup scripts; see :mod:`loaders.icat_read`), and XML dumps
+(``icatdump -f XML``; :mod:`loaders.icat_xml`), read into the same objects as a YAML icatdump.
+References between objects are resolved within the file; a dangling one is a warning naming file,
+record and field, in both modes.
 
 A *record* is a top-level object of the dump (an investigation with what the dump nests in it, a
 dataset, a job, ...). Strict (the default) fails the file at its first bad record, so nothing of it is
 written; ``lenient`` skips bad records and lists them. PIDs are scoped by facility name
-(:mod:`loaders.icat_map`); the field-by-field mapping is in ``docs/mapping-icat.md``. XML dumps are
-not read yet.
+(:mod:`loaders.icat_map`); the field-by-field mapping is in ``docs/mapping-icat.md``.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from loaders import icat_map as m
 from loaders import icat_pub as p
 from loaders.base import LoadReport, entity_quads, file_hash
 from loaders.icat_read import Dump, read_yaml
+from loaders.icat_xml import read_xml
 from loaders.records import map_records
 
 NAME = "icat"
 MAPPING_VERSION = "1"
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xml")
 
 Mapper = Callable[[str, dict[str, Any], Dump], list[e.Entity]]
 # The ICAT entities mapped as records, in load order. Others (users, types, groupings, ...) are read
@@ -68,7 +70,7 @@ def map_dump(dump: Dump, model: RdfModel, report: LoadReport, lenient: bool) -> 
 
 @dataclass
 class IcatFileSource:
-    """One python-icat YAML dump file."""
+    """One python-icat dump file (YAML or XML)."""
 
     path: Path
     lenient: bool = False
@@ -82,12 +84,13 @@ class IcatFileSource:
         return file_hash(self.path, MAPPING_VERSION, str(self.lenient))
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
-        dialect, sections = read_yaml(self.path)
+        read = read_xml if self.path.suffix.lower() == ".xml" else read_yaml
+        dialect, sections = read(self.path)
         yield from map_dump(Dump(self.location, dialect, sections, report), model, report, self.lenient)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
-    """One source per YAML dump file; a directory stands for the ``.yaml``/``.yml`` files directly in it."""
+    """One source per dump file; a directory stands for the ``.yaml``/``.yml``/``.xml`` files directly in it."""
     found: list[IcatFileSource] = []
     for text in paths:
         path = Path(text).resolve()
@@ -95,8 +98,6 @@ def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
             found += [IcatFileSource(f, lenient) for f in sorted(path.iterdir())
                       if f.is_file() and f.suffix.lower() in SUFFIXES]
         elif path.is_file():
-            if path.suffix.lower() == ".xml":
-                raise SourceUnavailable(f"{text}: ICAT XML dumps are not read yet: dump to YAML (icatdump -f YAML)")
             found.append(IcatFileSource(path, lenient))
         else:
             raise SourceUnavailable(f"{text}: no such file or directory")

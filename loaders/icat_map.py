@@ -129,9 +129,10 @@ def investigation(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
 
 
 def _texts(r: dict[str, Any], key: str) -> list[str]:
-    values = items(r, key)
+    """Plain text values, or ICAT objects named by their ``name`` (icatdump writes keywords as objects)."""
+    values = [v["name"] if isinstance(v, dict) and isinstance(v.get("name"), str) else v for v in items(r, key)]
     if not all(isinstance(v, str) for v in values):
-        raise RecordInvalid("expected a list of text values", field=key)
+        raise RecordInvalid("expected a list of text values or of objects with a name", field=key)
     return [v.strip() for v in values if v.strip()]
 
 

@@ -386,8 +386,16 @@ def test_sources(tmp_path: Path) -> None:
     write(tmp_path, icatdump(), "a.yml")
     (tmp_path / "notes.txt").write_text("x")
     assert [Path(s.location).name for s in icat.sources([str(tmp_path)])] == ["a.yml"]
-    (tmp_path / "d.xml").write_text("<icatdata/>")
-    with pytest.raises(SourceUnavailable, match="XML"):
-        icat.sources([str(tmp_path / "d.xml")])
+    (tmp_path / "d.xml").write_text("<icatdata/>")  # XML dumps: tests/loaders/test_icat_xml.py
+    assert [Path(s.location).name for s in icat.sources([str(tmp_path)])] == ["a.yml", "d.xml"]
     with pytest.raises(SourceUnavailable, match="no such file"):
         icat.sources([str(tmp_path / "absent.yaml")])
+
+
+def test_icatdump_keywords_are_objects_with_a_name(tmp_path: Path, store: GraphStore) -> None:
+    docs = icatdump()
+    inv = "Investigation_facility-(name-HZX)_name-P1_visitId-1"
+    docs[1]["investigation"][inv]["keywords"] = [{"name": "proteins"}, {"name": "SAXS"}]
+    load_all(store, write(tmp_path, docs))
+    raw = node(store, "dataset", "HZX/investigation/P1/1/raw1")
+    assert ask(store, f"{raw} dcat:keyword 'proteins', 'SAXS'")
