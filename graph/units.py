@@ -23,6 +23,11 @@ from graph.entities import Parameter
 
 _registry: pint.UnitRegistry | None = None
 
+UNIT_ALIASES = {"Angstrom": "angstrom", "Angstroms": "angstrom", "angstroms": "angstrom", "Kelvin": "K",
+                "Celsius": "degC", "celsius": "degC"}
+"""Spellings catalogues and NeXus files use that pint does not know; the unit is kept as written, the alias
+only gives the SI value."""
+
 
 class UnknownUnit(ValueError):
     """A unit text that pint does not know; the parameter is kept without an SI value."""
@@ -39,6 +44,7 @@ def _units() -> pint.UnitRegistry:
 def si_map(unit: str) -> tuple[float, float, str]:
     """``(scale, offset, si_unit)`` such that ``scale * value + offset`` is the value in SI base units."""
     registry = _units()
+    unit = UNIT_ALIASES.get(unit, unit)
     try:
         zero = registry.Quantity(0.0, unit).to_base_units()
         one = registry.Quantity(1.0, unit).to_base_units()

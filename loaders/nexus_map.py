@@ -25,7 +25,7 @@ from functools import lru_cache
 from graph import entities as e
 from graph.errors import RecordInvalid
 from graph.iris import doi_iri, orcid_iri, ror_iri
-from graph.units import UnknownUnit, si_map
+from graph.units import UNIT_ALIASES, UnknownUnit, si_map
 from loaders.base import LoadReport, LoadWarning
 from loaders.nexus_read import Entry, Field, Group, Scalar
 from loaders.nexus_techniques import probe_of, technique_for
@@ -57,9 +57,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 }
 """NeXus unit category -> (a unit of that dimension, its name in warnings)."""
 
-UNIT_ALIASES = {"Angstrom": "angstrom", "Angstroms": "angstrom", "angstroms": "angstrom", "Kelvin": "K",
-                "Celsius": "degC"}
-"""NeXus spellings pint does not know; the unit is kept as written, the alias only gives the SI value."""
 
 SAMPLE_FIELDS = ("name", "chemical_formula", "description")
 MONOCHROMATOR_PARAMETERS = {"wavelength": "wavelength", "energy": "incident_energy"}

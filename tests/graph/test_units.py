@@ -26,3 +26,9 @@ def test_unknown_unit_is_an_error_the_loader_can_report() -> None:
 def test_text_values_and_unitless_numbers() -> None:
     assert make_parameter("mode", "fly-scan").si_value is None
     assert make_parameter("frames", 100).si_value == 100.0
+
+
+def test_catalogue_spellings_pint_does_not_know() -> None:
+    assert to_si(2.0, "Angstrom") == (pytest.approx(2e-10), "m")
+    assert make_parameter("temperature", 20, "Celsius").si_value == pytest.approx(293.15)
+    assert make_parameter("temperature", 20, "Celsius").unit == "Celsius"  # kept as written
