@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from graph.entities import Entity
+from graph.errors import SourceUnavailable
 from graph.model import Quad, RdfModel
 from graph.store import GraphStore, LoadResult
 
@@ -72,6 +73,45 @@ def entity_quads(entities: Iterable[Entity], model: RdfModel, report: LoadReport
     for entity in entities:
         counts[type(entity).__name__] += 1
         yield from quads(entity)
+
+
+@dataclass
+class RecordFileSource:
+    """A source that is one file read record by record: located by its path, unchanged while its bytes,
+    the loader's mapping version and the mode (strict or lenient) are. Loaders subclass it with their
+    ``kind``, ``mapping_version`` and ``quads``."""
+
+    path: Path
+    lenient: bool = False
+    kind: ClassVar[str] = ""
+    mapping_version: ClassVar[str] = "1"
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def content_hash(self) -> str:
+        return file_hash(self.path, self.mapping_version, str(self.lenient))
+
+
+def expand_paths(paths: list[str], suffixes: Collection[str], *, recursive: bool) -> list[tuple[Path, Path]]:
+    """The files the command line names: ``(file, root)`` pairs, resolved, in a stable order.
+
+    A file stands for itself (its root is its directory, whatever its suffix); a directory stands for the
+    files with one of ``suffixes`` directly in it, or anywhere under it when ``recursive`` (their root is
+    the directory given). A path that does not exist is :class:`SourceUnavailable`.
+    """
+    found: list[tuple[Path, Path]] = []
+    for text in paths:
+        path = Path(text).resolve()
+        if path.is_dir():
+            candidates = path.rglob("*") if recursive else path.iterdir()
+            found += [(f, path) for f in sorted(candidates) if f.is_file() and f.suffix.lower() in suffixes]
+        elif path.is_file():
+            found.append((path, path.parent))
+        else:
+            raise SourceUnavailable(f"{text}: no such file or directory")
+    return found
 
 
 def file_hash(path: Path, *extra: str) -> str:

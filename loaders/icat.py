@@ -16,16 +16,14 @@ written; ``lenient`` skips bad records and lists them. PIDs are scoped by facili
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from graph import entities as e
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
 from loaders import icat_map as m
 from loaders import icat_pub as p
-from loaders.base import LoadReport, entity_quads, file_hash
+from loaders.base import LoadReport, RecordFileSource, entity_quads, expand_paths
 from loaders.icat_read import Dump, read_yaml
 from loaders.icat_xml import read_xml
 from loaders.records import map_records
@@ -68,20 +66,11 @@ def map_dump(dump: Dump, model: RdfModel, report: LoadReport, lenient: bool) -> 
     yield from entity_quads(entities, model, report)
 
 
-@dataclass
-class IcatFileSource:
+class IcatFileSource(RecordFileSource):
     """One python-icat dump file (YAML or XML)."""
 
-    path: Path
-    lenient: bool = False
-    kind: str = NAME
-
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
-    def content_hash(self) -> str:
-        return file_hash(self.path, MAPPING_VERSION, str(self.lenient))
+    kind = NAME
+    mapping_version = MAPPING_VERSION
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         read = read_xml if self.path.suffix.lower() == ".xml" else read_yaml
@@ -91,14 +80,4 @@ class IcatFileSource:
 
 def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
     """One source per dump file; a directory stands for the ``.yaml``/``.yml``/``.xml`` files directly in it."""
-    found: list[IcatFileSource] = []
-    for text in paths:
-        path = Path(text).resolve()
-        if path.is_dir():
-            found += [IcatFileSource(f, lenient) for f in sorted(path.iterdir())
-                      if f.is_file() and f.suffix.lower() in SUFFIXES]
-        elif path.is_file():
-            found.append(IcatFileSource(path, lenient))
-        else:
-            raise SourceUnavailable(f"{text}: no such file or directory")
-    return found
+    return [IcatFileSource(path, lenient) for path, _ in expand_paths(paths, SUFFIXES, recursive=False)]

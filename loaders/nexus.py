@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.entities import Entity
-from graph.errors import SourceUnavailable
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, entity_quads
+from loaders.base import LoadReport, entity_quads, expand_paths
 from loaders.nexus_map import FileContext, entry_entities
 from loaders.nexus_read import NexusFile, read_file
 from loaders.records import map_records
@@ -87,14 +86,6 @@ def sources(paths: list[str], lenient: bool = False) -> list[NexusFileSource]:
     PIDs minted from paths are relative to the directory given (for a file given by itself, to its own
     directory). A file named twice is loaded once, as the first path that named it."""
     found: dict[Path, NexusFileSource] = {}
-    for text in paths:
-        path = Path(text).resolve()
-        if path.is_dir():
-            files = [(p, path) for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES and p.is_file()]
-        elif path.is_file():
-            files = [(path, path.parent)]
-        else:
-            raise SourceUnavailable(f"{text}: no such file or directory")
-        for file, root in files:
-            found.setdefault(file, NexusFileSource(file, root, lenient))
+    for file, root in expand_paths(paths, SUFFIXES, recursive=True):
+        found.setdefault(file, NexusFileSource(file, root, lenient))
     return list(found.values())

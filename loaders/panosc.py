@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, entity_quads, file_hash
+from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
 from loaders.panosc_map import Mapper, Records
 from loaders.panosc_records import FIELDS, NOT_CATALOGUE, PID_FIELD, check_record, decode
 from loaders.records import map_records
@@ -59,20 +57,11 @@ def models_of(data: Any, location: str) -> dict[str, list[tuple[str, Any]]]:
     return found
 
 
-@dataclass
-class PanoscSource:
+class PanoscSource(RecordFileSource):
     """One search-API database file."""
 
-    path: Path
-    lenient: bool = False
-    kind: str = NAME
-
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
-    def content_hash(self) -> str:
-        return file_hash(self.path, MAPPING_VERSION, str(self.lenient))
+    kind = NAME
+    mapping_version = MAPPING_VERSION
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         data = read_json(self.path)
@@ -149,17 +138,4 @@ class PanoscSource:
 
 def sources(paths: list[str], lenient: bool = False) -> list[PanoscSource]:
     """One source per JSON file; a directory stands for the ``.json`` files directly inside it."""
-    found: list[PanoscSource] = []
-    for text in paths:
-        path = Path(text).resolve()
-        if path.is_dir():
-            found += [
-                PanoscSource(p, lenient)
-                for p in sorted(path.iterdir())
-                if p.is_file() and p.suffix.lower() == ".json"
-            ]
-        elif path.is_file():
-            found.append(PanoscSource(path, lenient))
-        else:
-            raise SourceUnavailable(f"{text}: no such file or directory")
-    return found
+    return [PanoscSource(path, lenient) for path, _ in expand_paths(paths, {".json"}, recursive=False)]

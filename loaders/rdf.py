@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from graph.errors import RecordInvalid, SourceUnavailable
 from graph.model import PUBLIC, Quad, RdfModel
-from loaders.base import LoadReport, file_hash
+from loaders.base import LoadReport, expand_paths, file_hash
 
 NAME = "rdf"
 SUFFIXES = {
@@ -72,15 +72,7 @@ def sources(paths: list[str], lenient: bool = False) -> list[RdfFileSource]:
 
     An RDF file is parsed as a whole, so ``lenient`` has no records to skip: a file that does not parse
     fails (and with ``pankg load --lenient`` the other files still load)."""
-    found: list[RdfFileSource] = []
-    for text in paths:
-        path = Path(text).resolve()
-        if path.is_dir():
-            found += [RdfFileSource(p) for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES]
-        elif path.is_file():
-            found.append(RdfFileSource(path))
-        else:
-            raise SourceUnavailable(f"{text}: no such file or directory")
+    found = [RdfFileSource(path) for path, _ in expand_paths(paths, SUFFIXES, recursive=True)]
     for source in found:
         source.format  # noqa: B018 - fail early on unknown file types, before anything is written
     return found
