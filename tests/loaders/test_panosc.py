@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from graph.stats import entity_counts
 from graph.store import GraphStore
 from loaders import panosc
 from loaders.base import LoadReport, load
-from tests.helpers import ROOT, TODAY
+from tests.helpers import ROOT, TODAY, mapping_tables
 
 P = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pankg: <https://w3id.org/pankg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX dcat: <http://www.w3.org/ns/dcat#>
@@ -287,16 +286,8 @@ CHECKS: dict[str, dict[str, Check]] = {
 
 
 def doc_tables() -> dict[str, dict[str, str]]:
-    """``{model: {field: RDF cell}}`` from the tables of docs/mapping-panosc.md."""
-    tables: dict[str, dict[str, str]] = {}
-    current = None
-    for line in DOC.read_text().splitlines():
-        if line.startswith("## "):
-            word = line[3:].split()[0]
-            current = word if word in MODELS else None
-        elif current and (row := re.match(r"^\| `([^`]+)` \| (.+) \|$", line)):
-            tables.setdefault(current, {})[row.group(1)] = row.group(2)
-    return tables
+    """``{model: {field: RDF cell}}`` from the tables of the mapping page."""
+    return mapping_tables(DOC, MODELS)
 
 
 def reference_records(path: Path) -> dict[str, list[dict[str, Any]]]:

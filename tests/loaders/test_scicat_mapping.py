@@ -8,7 +8,6 @@ values write nothing and are not looked for.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from graph.store import GraphStore
 from loaders import scicat
 from loaders.base import load
-from tests.helpers import ROOT, SHARED, TODAY
+from tests.helpers import ROOT, SHARED, TODAY, mapping_tables
 
 P = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pankg: <https://w3id.org/pankg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX dcat: <http://www.w3.org/ns/dcat#>
@@ -232,16 +231,8 @@ PUBLIC_SCOPE = {("Sample", "isPublished"), ("Job", "isPublished")}
 
 
 def doc_tables() -> dict[str, dict[str, str]]:
-    """``{collection: {field: RDF cell}}`` from the tables of docs/mapping-scicat.md."""
-    tables: dict[str, dict[str, str]] = {}
-    current = None
-    for line in DOC.read_text().splitlines():
-        if line.startswith("## "):
-            word = line[3:].split()[0]
-            current = word if word in COLLECTIONS else None
-        elif current and (row := re.match(r"^\| `([^`]+)` \| (.+) \|$", line)):
-            tables.setdefault(current, {})[row.group(1)] = row.group(2)
-    return tables
+    """``{collection: {field: RDF cell}}`` from the tables of the mapping page."""
+    return mapping_tables(DOC, COLLECTIONS)
 
 
 def field_values(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
