@@ -32,8 +32,8 @@ from phases import baselines, print_comparison, run_phase, serve_phase  # noqa: 
 TECHNIQUES = [
     ("PaNET01168", "serial_femtosecond_crystallography"),
     ("PaNET01188", "small_angle_x-ray_scattering"),
-    ("PaNET01124", "small_angle_neutron_scattering"),
-    ("PaNET01129", "x-ray_tomography"),
+    ("PaNET01189", "small_angle_neutron_scattering"),
+    ("PaNET01207", "x-ray_tomography"),
     ("PaNET01102", "x-ray_single_crystal_diffraction"),
     ("PaNET01239", "neutron_reflectometry"),
 ]

@@ -1,11 +1,11 @@
 """Streams model quads into ``Store.bulk_load``, two cores at once, memory bounded.
 
 A producer thread runs the loader and the model and formats the quads as N-Triples, one bucket per
-named graph; the calling thread hands each full bucket to ``bulk_load(..., to_graph=...)`` (or, for a
-chunk under ``SMALL_BYTES``, to the transactional ``Store.load``), which releases the GIL while it
-parses and writes, so the Python side of the next chunk is made while the store
-ingests the current one. At most two chunks wait in between, so memory stays flat whatever the size
-of the source. An exception in the loader or the model is re-raised in the caller with its own type
+named graph; the calling thread and one more writer thread hand the full buckets to
+``bulk_load(..., to_graph=...)`` (or, for a chunk under ``SMALL_BYTES``, to the transactional
+``Store.load``), which releases the GIL while it parses and writes: the Python side of the next chunks is
+made while the store ingests two at once. At most two chunks wait in between, so memory stays flat
+whatever the size of the source. An exception in the loader or the model is re-raised in the caller with its own type
 and message, and the producer stops when the store fails.
 """
 
@@ -26,6 +26,9 @@ SMALL_BYTES = 4 << 20
 """Chunks smaller than this go through ``Store.load`` (one transaction in memory) instead of ``bulk_load``,
 which writes new files on disk for every call and costs ~100 ms however little it loads: a directory of
 small NeXus files would otherwise spend its time there."""
+WRITERS = 2
+"""Chunks written at once: one ``bulk_load`` call of a chunk works on one core, so two writers keep both
+cores of the store busy while the producer thread maps the next chunks (measured in bench/scicat_throughput.py)."""
 _DONE = object()
 
 
@@ -83,7 +86,8 @@ def bulk_write(
             for access, bucket in buckets.items():
                 if bucket:
                     put(take(access))
-            put(_DONE)
+            for _ in range(WRITERS):
+                put(_DONE)
         except _Stopped:
             pass
         except BaseException as exc:  # handed to the caller, who re-raises it
@@ -92,33 +96,54 @@ def bulk_write(
             except _Stopped:
                 pass
 
+    failures: list[BaseException] = []
+    small = threading.Lock()
+
+    def write(graph: ox.NamedNode, data: bytes) -> None:
+        try:
+            if len(data) < SMALL_BYTES:
+                with small:  # transactions of two writers on the same new terms would conflict
+                    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+            else:
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        except SyntaxError as exc:
+            raise StoreError(f"the model wrote invalid N-Triples (a pankg bug): {exc}") from exc
+
+    def consume() -> None:
+        while not stop.is_set():
+            try:
+                item = pending.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if item is _DONE:
+                return
+            try:
+                if isinstance(item, _Failure):
+                    raise item.exc
+                write(*item)  # type: ignore[misc]
+            except BaseException as exc:
+                failures.append(exc)
+                stop.set()
+                return
+
     producer = threading.Thread(target=produce, name="pankg-quads", daemon=True)
     producer.start()
-    failure: BaseException | None = None
+    writers = [threading.Thread(target=consume, name=f"pankg-writer-{n}", daemon=True) for n in range(1, WRITERS)]
+    for writer in writers:
+        writer.start()
     try:
-        while True:
-            item = pending.get()
-            if item is _DONE:
-                break
-            if isinstance(item, _Failure):
-                failure = item.exc
-                break
-            graph, data = item  # type: ignore[misc]
-            try:
-                if len(data) < SMALL_BYTES:
-                    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-                else:
-                    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-            except SyntaxError as exc:
-                raise StoreError(f"the model wrote invalid N-Triples (a pankg bug): {exc}") from exc
+        consume()
     finally:
+        for writer in writers:
+            writer.join()
         stop.set()
         producer.join()
+    failure = failures[0] if failures else None
+    del failures[:]
     if failure is not None:
         # The error's traceback keeps this frame alive as long as someone holds the error; the frame must
         # not keep the store open with it (closing a GraphStore has to release the directory at once).
         del store
-        item = None
         try:
             raise failure
         finally:

@@ -11,6 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
+from graph.datacite_entities import (  # noqa: F401 (re-exported: every record type is found here)
+    Agent,
+    AlternateIdentifier,
+    Funding,
+    GeoLocation,
+    GeoPoint,
+    RecordDate,
+    RelatedItem,
+    Rights,
+    Subject,
+    Text,
+)
+
 DatasetKind = Literal["raw", "derived"]
 CitationKind = Literal["cites", "citesAsDataSource", "usesMethodIn"]
 
@@ -230,6 +243,16 @@ class RelatedIdentifier:
     relation: str
     """A DataCite relationType, verbatim (IsDerivedFrom, Cites, ...)."""
     identifier: str
+    identifier_type: str = ""
+    """DataCite relatedIdentifierType (DOI, URL, Handle, ...); empty: a DOI named by a catalogue. It picks the IRI."""
+    resource_type_general: str = ""
+    """What the related resource is (DataCite resourceTypeGeneral of the relation)."""
+    relation_information: str = ""
+    """DataCite relationTypeInformation: the words of a relation typed ``Other`` (4.7)."""
+    metadata_scheme: str = ""
+    """relatedMetadataScheme, schemeURI and schemeType: only with HasMetadata / IsMetadataFor."""
+    scheme_uri: str = ""
+    scheme_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +275,28 @@ class DoiRecord:
     """When the DOI was registered."""
     references: tuple[str, ...] = ()
     """Publications that refer to the data, as free-text citations (SciCat relatedPublications)."""
+    # The rest of the DataCite kernel (loaders.datacite; mapped by graph.datacite_rdf).
+    title_lang: str = ""
+    titles: tuple[Text, ...] = ()
+    """Titles besides ``title``: translated, alternative, subtitles."""
+    resource_type_text: str = ""
+    """DataCite resourceType, the free text beside resourceTypeGeneral (``resource_type``)."""
+    agents: tuple[Agent, ...] = ()
+    """Creators and contributors with their roles, people and organizations alike."""
+    publisher_id: str = ""
+    """PID of the publisher as an Organization (publisherIdentifier, 4.5)."""
+    dates: tuple[RecordDate, ...] = ()
+    subjects: tuple[Subject, ...] = ()
+    rights: tuple[Rights, ...] = ()
+    descriptions: tuple[Text, ...] = ()
+    geo_locations: tuple[GeoLocation, ...] = ()
+    funding: tuple[Funding, ...] = ()
+    alternate_identifiers: tuple[AlternateIdentifier, ...] = ()
+    related_items: tuple[RelatedItem, ...] = ()
+    sizes: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    version: str = ""
+    language: str = ""
 
 
 Entity = Union[

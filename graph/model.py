@@ -30,6 +30,7 @@ from graph.nt import iri, literal, typed
 from graph.nterms import dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
 from graph.quads import PUBLIC, RESTRICTED, Access, Quad
 from graph.scholarly import doi_quads, publication_quads
+from graph.technique_names import TechniqueNames
 from ontology.namespaces import VCARD
 
 __all__ = ["PUBLIC", "RESTRICTED", "Access", "Quad", "RdfModel"]
@@ -43,9 +44,14 @@ _TYPES = {
 class RdfModel:
     """Maps entities to quads; ``as_of`` is the day against which embargo end dates are judged."""
 
-    def __init__(self, minter: Minter | None = None, as_of: dt.date | None = None) -> None:
+    def __init__(
+        self, minter: Minter | None = None, as_of: dt.date | None = None, techniques: TechniqueNames | None = None
+    ) -> None:
         self.minter = minter or Minter(DEFAULT_BASE)
         self.as_of = as_of or dt.date.today()
+        self.techniques = techniques
+        self.technique_problems: dict[str, str] = {}
+        """Technique names that could not be resolved and IRIs the ontology lacks: text -> why (for the report)."""
         self._resources: dict[str, str] = {}
         self.next_release: dt.date | None = None
         """The earliest embargo end after ``as_of`` among the datasets mapped so far: the day a reload of
@@ -158,8 +164,7 @@ class RdfModel:
         yield s, rdfs.label, literal(i.name), PUBLIC
         if i.facility:
             yield s, pankg.facility, self.node("facility", i.facility), PUBLIC
-        for technique in i.techniques:
-            yield s, pankg.technique, self.technique(technique), PUBLIC
+        yield from self._technique_links(s, i.techniques)
 
     def _proposal(self, p: e.Proposal) -> Iterator[Quad]:
         s = self.node("proposal", p.pid)
@@ -193,15 +198,40 @@ class RdfModel:
         yield from self._parameters(f"sample:{x.pid}", s, x.parameters, acc)
 
     def technique(self, pid: str) -> str:
-        """A technique keeps the IRI of its ontology (PaNET or any other); a bare name is minted."""
-        if pid.startswith(("http://", "https://")):
-            return iri(global_pid_iri(pid) or pid)
+        """A technique keeps the IRI of its ontology (PaNET or any other; ``panet:PaNET01164`` is its PURL);
+        a name becomes the IRI the loaded ontology gives it (:mod:`graph.technique_names`), else is minted."""
+        names = self.techniques
+        if not self.is_technique_name(pid):
+            web = pid.startswith(("http://", "https://"))
+            found = iri(global_pid_iri(pid) or pid) if web else self.node("technique", pid)
+            if names is not None and names.covers(found[1:-1]) and not names.knows(found[1:-1]):
+                self.technique_problems[pid] = f"technique {pid} is not in the loaded technique ontology; kept"
+            return found
+        if names is not None:
+            resolved = names.resolve(pid)
+            if resolved.iri:
+                return iri(resolved.iri)
+            self.technique_problems[pid] = resolved.problem
         return self.node("technique", pid)
+
+    def is_technique_name(self, pid: str) -> bool:
+        """Words rather than an identifier: neither an http(s) IRI nor a global PID such as ``panet:...``."""
+        return not pid.startswith(("http://", "https://")) and self.minter.iri("technique", pid).startswith(
+            self.minter.base + "technique/"
+        )
+
+    def _technique_links(self, s: str, techniques: tuple[str, ...]) -> Iterator[Quad]:
+        """``pankg:technique`` links, and the words of a technique named without an identifier."""
+        for technique in techniques:
+            yield s, pankg.technique, self.technique(technique), PUBLIC
+            if self.is_technique_name(technique):
+                yield s, pankg.techniqueName, literal(technique), PUBLIC
 
     def _technique(self, t: e.Technique) -> Iterator[Quad]:
         s = self.technique(t.iri)
         yield s, rdf.type, pankg.Technique, PUBLIC
-        if t.label:
+        if t.label and (not self.is_technique_name(t.iri) or s == self.node("technique", t.iri)):
+            # A name resolved to an ontology term does not relabel the term: the words stay on the records.
             yield s, rdfs.label, literal(t.label), PUBLIC
 
     def _dataset(self, d: e.Dataset) -> Iterator[Quad]:
@@ -221,8 +251,7 @@ class RdfModel:
             yield s, pankg.instrument, self.node("instrument", d.instrument), PUBLIC
         if d.proposal:
             yield s, pankg.proposal, self.node("proposal", d.proposal), PUBLIC
-        for technique in d.techniques:
-            yield s, pankg.technique, self.technique(technique), PUBLIC
+        yield from self._technique_links(s, d.techniques)
         doi = self.node("doi", d.doi) if d.doi else s
         if doi != s:  # a dataset whose PID is its DOI is the DOI's node already
             yield s, pankg.doi, doi, PUBLIC
@@ -294,8 +323,7 @@ class RdfModel:
             yield s, dcterms.license, self._resource(sw.license), PUBLIC
         if sw.doi:
             yield s, pankg.doi, self.node("doi", sw.doi), PUBLIC
-        for technique in sw.techniques:
-            yield s, pankg.technique, self.technique(technique), PUBLIC
+        yield from self._technique_links(s, sw.techniques)
 
     def _software_version(self, v: e.SoftwareVersion) -> Iterator[Quad]:
         s = f"<{self.minter.minted('software-version', v.pid)}>"

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from graph import entities as e
+from graph.datacite_rdf import datacite_quads, related_iri, relation_links, relation_quads
 from graph.errors import RecordInvalid
 from graph.nt import iri, literal, typed
-from graph.nterms import cito, dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema
+from graph.nterms import cito, dcat, dcterms, foaf, pankg, prov, rdf, rdfs, schema
 from graph.quads import PUBLIC, Quad
-from graph.relations import STANDARD_RELATIONS
-from ontology.namespaces import DATACITE_RELATION, XSD
+from ontology.namespaces import XSD
 
 if TYPE_CHECKING:
     from graph.model import RdfModel
@@ -51,8 +51,9 @@ def doi_quads(m: RdfModel, d: e.DoiRecord) -> Iterator[Quad]:
     yield s, rdf.type, prov.Entity, PUBLIC
     identifier = unquote(s[len(_DOI_IRI) : -1]) if s.startswith(_DOI_IRI) else d.doi
     yield s, dcterms.identifier, literal(identifier), PUBLIC
-    yield s, dcterms.title, literal(d.title), PUBLIC
-    yield s, rdfs.label, literal(d.title), PUBLIC
+    title = literal(d.title, lang=d.title_lang or None)
+    yield s, dcterms.title, title, PUBLIC
+    yield s, rdfs.label, title, PUBLIC
     yield s, dcterms.type, literal(d.resource_type), PUBLIC
     if d.publisher:
         yield s, dcterms.publisher, literal(d.publisher), PUBLIC
@@ -78,14 +79,13 @@ def doi_quads(m: RdfModel, d: e.DoiRecord) -> Iterator[Quad]:
             continue
         yield s, dcterms.hasPart, dataset, PUBLIC
         yield dataset, pankg.doi, s, PUBLIC
-    for rel in d.related:
+    for n, rel in enumerate(d.related, 1):
         if not rel.relation.isalnum():
             raise RecordInvalid(
                 f"not a DataCite relation type: {rel.relation!r}", record=d.doi, field="relationType"
             )
-        target = m.node("doi", rel.identifier)
-        yield s, nt(DATACITE_RELATION.iri + rel.relation), target, PUBLIC
-        standard = STANDARD_RELATIONS.get(rel.relation)
-        if standard:
-            prop, inverse = standard
-            yield (target, nt(prop), s, PUBLIC) if inverse else (s, nt(prop), target, PUBLIC)
+        target = related_iri(m, rel.identifier, rel.identifier_type)
+        yield from relation_links(m, s, rel.relation, target)
+        if rel.identifier_type:  # typed by DataCite: the attributes go on a qualified node
+            yield from relation_quads(m, s, identifier, n, rel, target)
+    yield from datacite_quads(m, d, s, identifier)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders import icat, nexus, panosc, rdf, scicat
+from loaders import datacite, icat, nexus, panet, panosc, rdf, scicat
 from loaders.base import Source
 
 LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
+    datacite.NAME: datacite.sources,
     icat.NAME: icat.sources,
     nexus.NAME: nexus.sources,
+    panet.NAME: panet.sources,
     panosc.NAME: panosc.sources,
     rdf.NAME: rdf.sources,
     scicat.NAME: scicat.sources,

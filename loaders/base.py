@@ -13,12 +13,23 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
-from graph.entities import Entity
+from graph.entities import (
+    Entity,
+    Facility,
+    Instrument,
+    Organization,
+    Person,
+    Software,
+    SoftwareVersion,
+    Technique,
+)
 from graph.errors import SourceUnavailable
 from graph.model import Quad, RdfModel
 from graph.store import GraphStore, LoadResult
+from graph.technique_names import TechniqueNames
+from graph.technique_vocabulary import technique_names
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,22 @@ class Source(Protocol):
         ...
 
 
+SHARED_KINDS: tuple[type, ...] = (Facility, Instrument, Organization, Person, Software, SoftwareVersion, Technique)
+"""Entities that many records of a source name again and again, each time identically (a software used by
+thousands of derived datasets, a technique, a person): written and counted once per source."""
+
+
 def entity_quads(entities: Iterable[Entity], model: RdfModel, report: LoadReport) -> Iterator[Quad]:
-    """Quads of a stream of entities, counting each entity under its kind's name."""
+    """Quads of a stream of entities, counting each entity under its kind's name; a shared entity equal to
+    one already written in this stream is skipped (the store would drop its quads as duplicates anyway)."""
     counts = report.entities
     quads = model.quads
+    seen: set[Entity] = set()
     for entity in entities:
+        if isinstance(entity, SHARED_KINDS):
+            if entity in seen:
+                continue
+            seen.add(entity)
         counts[type(entity).__name__] += 1
         yield from quads(entity)
 
@@ -125,14 +147,34 @@ def file_hash(path: Path, *extra: str) -> str:
     return digest.hexdigest()
 
 
-def load(store: GraphStore, source: Source, *, as_of: dt.date | None = None, force: bool = False) -> LoadReport:
-    """Write one source into the store, replacing what it held before; returns the report."""
+VERBATIM_KINDS = frozenset({"panet", "rdf"})
+"""Sources written as they are (ontologies, RDF files): no technique names to resolve, and their content hash
+must not depend on the ontologies in the store (a PaNET reload would otherwise never be "unchanged")."""
+
+
+def load(
+    store: GraphStore,
+    source: Source,
+    *,
+    as_of: dt.date | None = None,
+    force: bool = False,
+    techniques: TechniqueNames | None | Literal["store"] = "store",
+) -> LoadReport:
+    """Write one source into the store, replacing what it held before; returns the report.
+
+    Technique names are resolved against ``techniques``: by default the technique ontologies already in
+    the store (none: names stay names); pass :func:`graph.technique_vocabulary.technique_names` with a
+    facility's pinned names, or None to resolve nothing.
+    """
+    if source.kind in VERBATIM_KINDS:
+        techniques = None
+    names = technique_names(store) if techniques == "store" else techniques
     report = LoadReport(source.kind, source.location)
-    model = RdfModel(store.minter, as_of=as_of)
+    model = RdfModel(store.minter, as_of=as_of, techniques=names)
     report.result = store.replace_source(
         source.kind,
         source.location,
-        source.content_hash(),
+        source.content_hash() + (f"|techniques {names.fingerprint}" if names else ""),
         source.quads(model, report),
         force=force,
         as_of=model.as_of,
@@ -141,4 +183,6 @@ def load(store: GraphStore, source: Source, *, as_of: dt.date | None = None, for
     if not report.changed:
         report.entities.clear()
         report.skipped.append(f"{source.location}: unchanged since the last load")
+    for problem in model.technique_problems.values():
+        report.warnings.append(LoadWarning(problem, file=source.location, field="technique"))
     return report

@@ -14,7 +14,6 @@ the embargo end. The run takes the access of its dataset.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from graph import entities as e
@@ -165,9 +164,9 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
         access_groups=texts(r, "accessGroups"),
     )
     if kind == "derived" or any(r.get(k) for k in ("inputDatasets", "usedSoftware", "jobParameters")):
-        run = _run(pid, r, dataset, someone("investigator", "investigator"), found, ctx)
-        dataset = _with_run(dataset, run)
-        found.append(run)
+        # The run states the dataset's side of the chain too (wasGeneratedBy, wasDerivedFrom), in the
+        # dataset's own access level: the dataset entity does not repeat it.
+        found.append(_run(pid, r, dataset, someone("investigator", "investigator"), found, ctx))
     found.append(dataset)
     return found
 
@@ -201,11 +200,6 @@ def _run(
     )
 
 
-def _with_run(d: e.Dataset, run: e.AnalysisRun) -> e.Dataset:
-    """The dataset's own side of the chain, so it holds even where only the dataset's graph is read."""
-    return replace(d, generated_by=run.pid, derived_from=run.inputs)
-
-
 def _techniques(r: dict[str, Any], found: list[e.Entity]) -> tuple[str, ...]:
     value = r.get("techniques")
     if value is None:
@@ -218,7 +212,8 @@ def _techniques(r: dict[str, Any], found: list[e.Entity]) -> tuple[str, ...]:
             item = {"pid": item}
         if not isinstance(item, dict):
             raise RecordInvalid(f"expected a technique object, got {type(item).__name__}", field="techniques")
-        pid = technique_pid(text(item, "pid") or text(item, "name"))
+        # Without a pid the name's last step is the technique's words, resolved like any name (model.py).
+        pid = technique_pid(text(item, "pid")) or technique_label(text(item, "name"))
         if not pid:
             raise RecordInvalid("a technique needs a pid or a name", field="techniques")
         if is_url(pid):

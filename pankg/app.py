@@ -6,12 +6,15 @@ from starlette.applications import Starlette
 
 from graph.errors import PankgError
 from graph.store import GraphStore
-from resolvers import home
+from resolvers import graphql, home, ontology_doc
 from resolvers.errors import pankg_error_handler
 
 
 def create_app(store: GraphStore) -> Starlette:
     """The web app over ``store``; tests call it directly with an in-memory store."""
-    app = Starlette(routes=list(home.routes), exception_handlers={PankgError: pankg_error_handler})
+    app = Starlette(
+        routes=[*home.routes, *ontology_doc.routes, *graphql.routes()],
+        exception_handlers={PankgError: pankg_error_handler},
+    )
     app.state.store = store
     return app

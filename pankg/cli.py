@@ -1,4 +1,4 @@
-"""The ``pankg`` command line: load, demo, query, stats, serve.
+"""The ``pankg`` command line: load, demo, query, stats, validate, assets, serve.
 
 Every command takes ``--data DIR`` (or ``PANKG_DATA``) and ``--debug``. Errors are one line a person
 understands and a non-zero exit status; ``--debug`` shows the traceback instead.
@@ -20,13 +20,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.errors import PankgError
+from graph.quality import QualityReport
+from graph.quality import validate as check_quality
 from graph.stats import stats as graph_stats
 from graph.store import GraphStore
+from graph.technique_vocabulary import read_pinned, technique_names
 from loaders import LOADERS
 from loaders.base import LoadReport, load
 from loaders.demo import DemoCatalogue, DemoSource
 from pankg.output import QueryFormat, print_query, print_report, print_stats
+from pankg.quality_output import print_quality, print_quality_json
 from pankg.settings import Settings
+from resolvers.graphql import assets as graphiql_assets
 
 app = typer.Typer(
     name="pankg",
@@ -88,12 +93,21 @@ def _open(data: str | None) -> GraphStore:
 @app.command("load")
 def load_command(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (scicat also takes the URL of a SciCat API).", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (scicat also takes the URL of a SciCat API, panet the URL of a PaNET release).", show_default=False)],
     lenient: Annotated[
         bool,
         typer.Option("--lenient", help="Skip bad records and sources, load the rest and list what was skipped (exit status 0)."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload sources even when unchanged.")] = False,
+    technique_names_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--technique-names",
+            envvar="PANKG_TECHNIQUE_NAMES",
+            help="YAML file of 'name: IRI' pairs: the facility's own technique names, pinned to ontology IRIs.",
+            show_default=False,
+        ),
+    ] = None,
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -108,12 +122,14 @@ def load_command(
             raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
         sources = LOADERS[kind](paths, lenient)
         failures: list[str] = []
+        pinned = read_pinned(technique_names_file) if technique_names_file else None
         with _open(data) as store, _progress() as progress:
+            names = technique_names(store, pinned)  # the ontologies loaded before this command, read once
             task = progress.add_task(f"loading {kind}", total=len(sources))
             for source in sources:
                 progress.update(task, description=f"loading {Path(source.location).name}")
                 try:
-                    print_report(load(store, source, force=force), console)
+                    print_report(load(store, source, force=force, techniques=names), console)
                 except PankgError as exc:
                     if not lenient:
                         raise
@@ -196,6 +212,77 @@ def stats(
             print_stats(result, console)
 
 
+@app.command("validate")
+def validate_command(
+    source: Annotated[
+        Optional[str],
+        typer.Option(
+            "--source",
+            help="Check only the entities of one source: KIND:LOCATION (as `pankg stats` lists it) or a graph IRI.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    examples: Annotated[int, typer.Option("--examples", min=0, help="Entities listed per finding.")] = 5,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", min=1, help="Worker processes for pySHACL (default: one per CPU, at most 8).", show_default=False),
+    ] = None,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check the graph against the SHACL shapes of the model (ontology/shapes.ttl): a data-quality report.
+
+    Per kind of finding, how many entities have it, the first few and what to do. Exit status 1 when
+    there are violations (the graph breaks the model); warnings and infos leave it at 0.
+    """
+    with _handled(debug), _open(data) as store:
+        report = _check_quality(store, source, examples, jobs)
+    if as_json:
+        print_quality_json(report)
+    else:
+        print_quality(report, console)
+    if report.violations:
+        raise typer.Exit(1)
+
+
+def _check_quality(store: GraphStore, source: str | None, examples: int, jobs: int | None) -> QualityReport:
+    with _progress() as progress:
+        task = progress.add_task("validating", total=None)
+        return check_quality(
+            store, source, examples=examples, jobs=jobs,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+@app.command("assets")
+def assets_command(
+    force: Annotated[bool, typer.Option("--force", help="Fetch again even when the files are there.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Fetch GraphiQL's browser files (pinned npm tarballs, checked by sha512) so /graphql needs no CDN.
+
+    They go to PANKG_ASSETS, else $XDG_CACHE_HOME/pankg/<bundle> (~/.cache by default).
+
+    The registry is PANKG_NPM_REGISTRY (default https://registry.npmjs.org); `pankg serve` runs this when
+    they are missing.
+    """
+    with _handled(debug):
+        where = graphiql_assets.fetch(force=force)
+        console.print(f"GraphiQL files in {where}", soft_wrap=True, highlight=False)
+
+
+def _ensure_graphiql() -> None:
+    """Fetch the GraphiQL files if missing; failing (offline) is one warning: /graphql keeps its simple page."""
+    if graphiql_assets.present():
+        return
+    try:
+        graphiql_assets.fetch(timeout=10.0)
+    except (PankgError, OSError) as exc:
+        errors.print(f"[yellow]warning:[/yellow] GraphiQL not available, serving the simple query page: "
+                     f"{escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
 @app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind (default 127.0.0.1).")] = None,
@@ -210,6 +297,7 @@ def serve(
 
     with _handled(debug):
         settings = Settings.from_env(data, host, port, serving=True)
+        _ensure_graphiql()
         with GraphStore(settings.data, settings.base_iri) as store:
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
             uvicorn.run(create_app(store), host=settings.host, port=settings.port, log_level="info")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,15 @@ from graph.store import GraphStore
 from loaders.base import load
 from loaders.demo import DemoCatalogue
 from tests.helpers import SHARED, TODAY, demo_source
+
+
+@pytest.fixture(autouse=True)
+def _no_graphiql_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the user's GraphiQL cache (~/.cache/pankg) out of tests, and `pankg serve` off the network: a test
+    that wants the files points PANKG_ASSETS / PANKG_NPM_REGISTRY elsewhere itself."""
+    monkeypatch.setenv("PANKG_ASSETS", str(tmp_path_factory.mktemp("graphiql-assets")))
+    monkeypatch.setenv("PANKG_NPM_REGISTRY", "http://127.0.0.1:1")
+    yield
 
 
 @pytest.fixture

@@ -112,8 +112,9 @@ def test_readers_never_see_a_half_written_load(store: GraphStore, monkeypatch: p
 
     def watched() -> Iterator[Quad]:
         for n, quad in enumerate(quads_of(datasets(3000, "next"))):
-            # At most two chunks wait between producer and store: after five, two or more are written.
-            if n in (10, 5 * 1000 + 10):
+            # At most two chunks wait between producer and store and two are being written: after seven,
+            # three or more are in the store.
+            if n in (10, 7 * 1000 + 10):
                 seen.append(snapshot(store))
                 staged_quads.append(len(store._store))
             yield quad

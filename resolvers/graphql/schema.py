@@ -1,0 +1,135 @@
+"""The root ``Query`` and the schema: look-ups by PID, searches as cursor connections, lineage.
+
+A look-up of a PID that does not exist (or that this reader may not see) gives ``null`` and no error:
+absence is an answer, not a failure. Malformed input (a bad cursor, unit or IRI) gives an error.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from ontology.namespaces import DCAT, FOAF
+from ontology.terms import PANKG
+from resolvers.graphql import filters as f
+from resolvers.graphql.lineage import MAX_DEPTH, Direction, Lineage, lineage
+from resolvers.graphql.nodes import INFO, types
+from resolvers.graphql.pagination import Connection, paginate
+from resolvers.graphql.safety import extensions
+from resolvers.graphql.sparql import UserError, iri, is_http_iri
+from resolvers.graphql.types_data import AnalysisRun, Dataset, File, Parameter, Proposal, Sample
+from resolvers.graphql.types_things import (
+    Doi,
+    Facility,
+    Instrument,
+    Organization,
+    Person,
+    Publication,
+    Software,
+    SoftwareVersion,
+    Technique,
+)
+
+
+def resolve(info: INFO, kind: str, pid: str) -> str:
+    """The IRI a PID (or IRI) names, minted as the loaders mint it."""
+    pid = pid.strip()
+    if not pid:
+        raise UserError(f"an empty {kind} PID names nothing")
+    found = pid if is_http_iri(pid) else info.context.store.minter.iri(kind, pid)
+    iri(found)  # refuses characters an IRI cannot hold
+    return found
+
+
+async def _exists(info: INFO, node: str, type_iri: str) -> bool:
+    return type_iri in await types(info, node)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A dataset by PID or IRI; null when there is none (visible to you).")
+    async def dataset(self, info: INFO, pid: str) -> Dataset | None:
+        node = resolve(info, "dataset", pid)
+        return Dataset(iri=node) if await _exists(info, node, DCAT.Dataset) else None
+
+    @strawberry.field(description="Datasets matching `filter`, a page at a time (first <= 100).")
+    async def datasets(self, info: INFO, filter: f.DatasetFilter | None = None, first: int | None = 20,
+                       after: str | None = None, order_by: f.DatasetOrder = f.DatasetOrder.PID) -> Connection[Dataset]:
+        ctx = info.context
+        where = await f.dataset_where(filter, ctx.store.minter, ctx.select)
+        return await paginate(ctx.select, where, f.ORDERS[order_by], first, after, lambda n: Dataset(iri=n))
+
+    @strawberry.field(description="A publication by DOI or IRI.")
+    async def publication(self, info: INFO, pid: str) -> Publication | None:
+        node = resolve(info, "publication", pid)
+        return Publication(iri=node) if await _exists(info, node, PANKG.Publication) else None
+
+    @strawberry.field
+    async def publications(self, info: INFO, filter: f.PublicationFilter | None = None, first: int | None = 20,
+                           after: str | None = None) -> Connection[Publication]:
+        where = f.publication_where(filter, info.context.store.minter)
+        return await paginate(info.context.select, where, ("?n dcterms:issued ?k .", "DESC(?key)"), first, after,
+                              lambda n: Publication(iri=n))
+
+    @strawberry.field(description="A piece of software by PID or IRI.")
+    async def software(self, info: INFO, pid: str) -> Software | None:
+        node = resolve(info, "software", pid)
+        return Software(iri=node) if await _exists(info, node, PANKG.Software) else None
+
+    @strawberry.field(description="Software matching `filter`, by name.")
+    async def software_list(self, info: INFO, filter: f.SoftwareFilter | None = None, first: int | None = 20,
+                            after: str | None = None) -> Connection[Software]:
+        where = f.software_where(filter, info.context.store.minter)
+        return await paginate(info.context.select, where, ("?n schema:name ?k .", "ASC(LCASE(STR(?key)))"), first,
+                              after, lambda n: Software(iri=n))
+
+    @strawberry.field
+    async def instrument(self, info: INFO, pid: str) -> Instrument | None:
+        node = resolve(info, "instrument", pid)
+        return Instrument(iri=node) if await _exists(info, node, PANKG.Instrument) else None
+
+    @strawberry.field
+    async def instruments(self, info: INFO, filter: f.InstrumentFilter | None = None, first: int | None = 20,
+                          after: str | None = None) -> Connection[Instrument]:
+        where = f.instrument_where(filter, info.context.store.minter)
+        return await paginate(info.context.select, where, ("?n rdfs:label ?k .", "ASC(LCASE(STR(?key)))"), first,
+                              after, lambda n: Instrument(iri=n))
+
+    @strawberry.field(description="A person by ORCID, PID or IRI.")
+    async def person(self, info: INFO, pid: str) -> Person | None:
+        node = resolve(info, "person", pid)
+        return Person(iri=node) if await _exists(info, node, FOAF.Person) else None
+
+    @strawberry.field
+    async def people(self, info: INFO, filter: f.PersonFilter | None = None, first: int | None = 20,
+                     after: str | None = None) -> Connection[Person]:
+        where = f.person_where(filter, info.context.store.minter)
+        return await paginate(info.context.select, where, ("?n foaf:name ?k .", "ASC(LCASE(STR(?key)))"), first,
+                              after, lambda n: Person(iri=n))
+
+    @strawberry.field(description="A technique by IRI or PaNET id (PaNET01188).")
+    async def technique(self, info: INFO, pid: str) -> Technique | None:
+        node = resolve(info, "technique", pid if is_http_iri(pid) or ":" in pid else f"panet:{pid}")
+        return Technique(iri=node) if await _exists(info, node, PANKG.Technique) else None
+
+    @strawberry.field(description="A facility by ROR IRI or PID.")
+    async def facility(self, info: INFO, pid: str) -> Facility | None:
+        node = resolve(info, "facility", pid)
+        return Facility(iri=node) if await _exists(info, node, PANKG.Facility) else None
+
+    @strawberry.field(description="Provenance around a dataset (or run, software version, paper) as nodes and edges; "
+                                  f"maxDepth <= {MAX_DEPTH}; null when the PID names nothing you can see.")
+    async def lineage(self, info: INFO, pid: str, direction: Direction = Direction.BOTH,
+                      max_depth: int = 3) -> Lineage | None:
+        if not 0 <= max_depth <= MAX_DEPTH:
+            raise UserError(f"maxDepth must be between 0 and {MAX_DEPTH} (got {max_depth})")
+        return await lineage(info, resolve(info, "dataset", pid), direction, max_depth)
+
+
+EXTRA_TYPES = [AnalysisRun, File, Parameter, Proposal, Sample, Doi, Organization, SoftwareVersion]
+
+
+def make_schema() -> strawberry.Schema:
+    """The schema with its safety extensions; one per app (extensions are per-schema instances)."""
+    return strawberry.Schema(query=Query, types=EXTRA_TYPES, extensions=extensions(),
+                             config=StrawberryConfig(auto_camel_case=True))

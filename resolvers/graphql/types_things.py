@@ -1,0 +1,263 @@
+"""Techniques, instruments, facilities, people, software (and versions), publications and DOI records.
+
+Lists that can be long (a technique's or facility's datasets) are connections: each costs one query per
+parent node, so ask for them on a few nodes, and page the big lists through the top-level ``datasets``.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from ontology.namespaces import DCTERMS, FOAF, RDFS, SCHEMA, SKOS
+from resolvers.graphql.filters import DatasetFilter, dataset_where
+from resolvers.graphql.nodes import INFO, Node, every, first, linked, one, text
+from resolvers.graphql.pagination import Connection, paginate
+from resolvers.graphql.types_data import AnalysisRun, Dataset
+
+
+async def _datasets(info: INFO, f: DatasetFilter, first_: int | None, after: str | None) -> Connection[Dataset]:
+    ctx = info.context
+    where = await dataset_where(f, ctx.store.minter, ctx.select)
+    return await paginate(ctx.select, where, ("", ""), first_, after, lambda n: Dataset(iri=n))
+
+
+@strawberry.type(description="An experimental technique (PaNET class, or a catalogue's own term).")
+class Technique(Node):
+    @strawberry.field
+    async def label(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, RDFS.label))
+
+    @strawberry.field
+    async def synonyms(self, info: INFO) -> list[str]:
+        return [str(v) for v in await every(info, self.iri, SKOS.altLabel)]
+
+    @strawberry.field
+    async def definition(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SKOS.definition))
+
+    @strawberry.field(description="Direct parents (rdfs:subClassOf), when PaNET is loaded.")
+    async def parents(self, info: INFO) -> list[Technique]:
+        return [Technique(iri=t) for t in await linked(info, "parents", self.iri)]
+
+    @strawberry.field(description="Direct children, when PaNET is loaded.")
+    async def children(self, info: INFO) -> list[Technique]:
+        return [Technique(iri=t) for t in await linked(info, "children", self.iri)]
+
+    @strawberry.field(description="Datasets of this technique or any technique below it (one query per technique).")
+    async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
+        return await _datasets(info, DatasetFilter(technique=self.iri), first, after)
+
+
+@strawberry.type
+class Facility(Node):
+    @strawberry.field
+    async def name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, FOAF.name))
+
+    @strawberry.field
+    async def short_name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SKOS.altLabel))
+
+    @strawberry.field
+    async def url(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.url))
+
+    @strawberry.field
+    async def instruments(self, info: INFO) -> list[Instrument]:
+        return [Instrument(iri=i) for i in await linked(info, "instruments", self.iri)]
+
+    @strawberry.field(description="The facility's datasets (one query per facility).")
+    async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
+        return await _datasets(info, DatasetFilter(facility=self.iri), first, after)
+
+
+@strawberry.type(description="A beamline or instrument.")
+class Instrument(Node):
+    @strawberry.field
+    async def name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, RDFS.label))
+
+    @strawberry.field
+    async def facility(self, info: INFO) -> Facility | None:
+        found = await one(info, "facility", self.iri)
+        return Facility(iri=found) if found else None
+
+    @strawberry.field
+    async def techniques(self, info: INFO) -> list[Technique]:
+        return [Technique(iri=t) for t in await linked(info, "technique", self.iri)]
+
+    @strawberry.field(description="The instrument's datasets (one query per instrument).")
+    async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
+        return await _datasets(info, DatasetFilter(instrument=self.iri), first, after)
+
+
+@strawberry.type
+class Organization(Node):
+    @strawberry.field
+    async def name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, FOAF.name))
+
+
+@strawberry.type
+class Person(Node):
+    @strawberry.field
+    async def name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, FOAF.name))
+
+    @strawberry.field
+    async def given_name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.givenName))
+
+    @strawberry.field
+    async def family_name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.familyName))
+
+    @strawberry.field
+    async def affiliations(self, info: INFO) -> list[Organization]:
+        return [Organization(iri=o) for o in await linked(info, "affiliation", self.iri)]
+
+    @strawberry.field(description="Datasets this person created (public ones, for anonymous readers).")
+    async def datasets(self, info: INFO) -> list[Dataset]:
+        return [Dataset(iri=d) for d in await linked(info, "personDatasets", self.iri)]
+
+    @strawberry.field
+    async def publications(self, info: INFO) -> list[Publication]:
+        return [Publication(iri=p) for p in await linked(info, "personPublications", self.iri)]
+
+
+@strawberry.type(description="A piece of software (schema:SoftwareSourceCode).")
+class Software(Node):
+    @strawberry.field
+    async def name(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.name))
+
+    @strawberry.field
+    async def description(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.description))
+
+    @strawberry.field
+    async def repository(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.codeRepository))
+
+    @strawberry.field
+    async def license(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.license))
+
+    @strawberry.field
+    async def techniques(self, info: INFO) -> list[Technique]:
+        return [Technique(iri=t) for t in await linked(info, "technique", self.iri)]
+
+    @strawberry.field
+    async def versions(self, info: INFO) -> list[SoftwareVersion]:
+        return [SoftwareVersion(iri=v) for v in await linked(info, "versions", self.iri)]
+
+    @strawberry.field(description="Works citing the software or any of its versions' DOIs, each once.")
+    async def cited_by(self, info: INFO) -> list[Publication]:
+        return [Publication(iri=p) for p in await linked(info, "softwareCitedBy", self.iri)]
+
+    @strawberry.field
+    async def citation_count(self, info: INFO) -> int:
+        return len(await linked(info, "softwareCitedBy", self.iri))
+
+
+@strawberry.type(description="One version of a software: the plan of the analysis runs that used it.")
+class SoftwareVersion(Node):
+    @strawberry.field
+    async def version(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, SCHEMA.softwareVersion))
+
+    @strawberry.field
+    async def label(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, RDFS.label))
+
+    @strawberry.field
+    async def software(self, info: INFO) -> Software | None:
+        found = await one(info, "versionOf", self.iri)
+        return Software(iri=found) if found else None
+
+    @strawberry.field
+    async def dois(self, info: INFO) -> list[Doi]:
+        return [Doi(iri=d) for d in await linked(info, "doi", self.iri)]
+
+    @strawberry.field
+    async def runs(self, info: INFO) -> list[AnalysisRun]:
+        return [AnalysisRun(iri=r) for r in await linked(info, "runs", self.iri)]
+
+    @strawberry.field(description="The datasets generated by runs of this version.")
+    async def datasets(self, info: INFO) -> list[Dataset]:
+        return [Dataset(iri=d) for d in await linked(info, "versionDatasets", self.iri)]
+
+    @strawberry.field
+    async def cited_by(self, info: INFO) -> list[Publication]:
+        return [Publication(iri=p) for p in await linked(info, "citedBy", self.iri)]
+
+    @strawberry.field
+    async def citation_count(self, info: INFO) -> int:
+        return len(await linked(info, "citedBy", self.iri))
+
+
+@strawberry.type(description="A paper, or any work that cites data or software.")
+class Publication(Node):
+    @strawberry.field
+    async def title(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.title))
+
+    @strawberry.field
+    async def issued(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.issued))
+
+    @strawberry.field
+    async def journal(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.bibliographicCitation))
+
+    @strawberry.field
+    async def authors(self, info: INFO) -> list[Person]:
+        return [Person(iri=p) for p in await linked(info, "creator", self.iri)]
+
+    @strawberry.field(description="The DOIs (of data, software or papers) this work cites.")
+    async def cites(self, info: INFO) -> list[Doi]:
+        return [Doi(iri=d) for d in await linked(info, "cites", self.iri)]
+
+    @strawberry.field
+    async def cited_by(self, info: INFO) -> list[Publication]:
+        return [Publication(iri=p) for p in await linked(info, "citedBy", self.iri)]
+
+    @strawberry.field
+    async def citation_count(self, info: INFO) -> int:
+        return len(await linked(info, "citedBy", self.iri))
+
+
+@strawberry.type(description="A DOI: a DataCite record for data or software, or the DOI a paper cites.")
+class Doi(Node):
+    @strawberry.field(description="The DOI name, such as 10.5072/abc.")
+    async def doi(self, info: INFO) -> str | None:
+        found = text(await first(info, self.iri, DCTERMS.identifier))
+        return found or (self.iri.split("doi.org/", 1)[1] if "doi.org/" in self.iri else None)
+
+    @strawberry.field
+    async def title(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.title))
+
+    @strawberry.field
+    async def resource_type(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.type))
+
+    @strawberry.field
+    async def publisher(self, info: INFO) -> str | None:
+        return text(await first(info, self.iri, DCTERMS.publisher))
+
+    @strawberry.field(description="The datasets this DOI covers.")
+    async def datasets(self, info: INFO) -> list[Dataset]:
+        return [Dataset(iri=d) for d in await linked(info, "parts", self.iri)]
+
+    @strawberry.field(description="The software versions this DOI names.")
+    async def software(self, info: INFO) -> list[SoftwareVersion]:
+        return [SoftwareVersion(iri=v) for v in await linked(info, "doiSoftware", self.iri)]
+
+    @strawberry.field
+    async def cited_by(self, info: INFO) -> list[Publication]:
+        return [Publication(iri=p) for p in await linked(info, "citedBy", self.iri)]
+
+    @strawberry.field
+    async def citation_count(self, info: INFO) -> int:
+        return len(await linked(info, "citedBy", self.iri))
