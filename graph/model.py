@@ -81,9 +81,12 @@ class RdfModel:
         return known
 
     def _parameters(self, owner_key: str, owner: str, params: tuple[e.Parameter, ...], acc: Access) -> Iterator[Quad]:
-        """Parameter nodes are owned: their IRI is the owner's kind and PID plus the parameter name."""
+        """Parameter nodes are owned: their IRI is the owner's kind and PID plus the parameter name (and, for
+        the second and later parameters of one name, ``~2``, ``~3``... in record order, so none merge)."""
+        seen: dict[str, int] = {}
         for param in params:
-            node = f"<{self.minter.owned('parameter', owner_key, param.name)}>"
+            n = seen[param.name] = seen.get(param.name, 0) + 1
+            node = f"<{self.minter.owned('parameter', owner_key, param.name if n == 1 else f'{param.name}~{n}')}>"
             yield owner, pankg.parameter, node, acc
             yield node, rdf.type, pankg.Parameter, acc
             yield node, pankg.parameterName, literal(param.name), acc
