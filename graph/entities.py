@@ -23,6 +23,7 @@ from graph.datacite_entities import (  # noqa: F401 (re-exported: every record t
     Subject,
     Text,
 )
+from graph.software_entities import Dependency, PublicationDetails, Role, SoftwareDetails  # noqa: F401 (re-exported)
 
 DatasetKind = Literal["raw", "derived"]
 CitationKind = Literal["cites", "citesAsDataSource", "usesMethodIn"]
@@ -184,6 +185,8 @@ class Software:
     license: str = ""
     doi: str = ""
     techniques: tuple[str, ...] = ()
+    details: SoftwareDetails | None = None
+    """What CodeMeta and software catalogues say besides (graph.software_rdf)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,10 @@ class SoftwareVersion:
     """PID of the software this is a version of."""
     version: str
     doi: str = ""
+    swhid: str = ""
+    """Software Heritage id of this version's code (``swh:1:rel:...``, ``swh:1:dir:...``)."""
+    released: str = ""
+    """Release date, ISO 8601 as written."""
 
     @property
     def pid(self) -> str:
@@ -236,6 +243,8 @@ class Publication:
     issued: dt.date | None = None
     journal: str = ""
     cites: tuple[Citation, ...] = ()
+    details: PublicationDetails | None = None
+    """What a Crossref work says besides (graph.publication_rdf)."""
 
 
 @dataclass(frozen=True, slots=True)

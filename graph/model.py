@@ -9,7 +9,8 @@ technique, proposal, DOI, access level, embargo end) and everything else goes to
 Standard vocabularies first: PROV-O for provenance, DCAT + DCTERMS for datasets, CiTO for citations,
 schema.org for software, FOAF for people and organizations, PaNET IRIs for techniques; the pankg
 ontology (``ontology/pankg.ttl``) for the rest. Publications and DOI records are mapped in
-:mod:`graph.scholarly`, which ``_MAPPERS`` below dispatches to like any other kind.
+:mod:`graph.scholarly`, software and its versions in :mod:`graph.software_rdf`; ``_MAPPERS`` below
+dispatches to them like any other kind.
 
 >>> from graph.entities import Dataset
 >>> quads = list(RdfModel(as_of=dt.date(2026, 1, 1)).quads(Dataset(pid="ds1", title="Lysozyme")))
@@ -30,6 +31,7 @@ from graph.nt import iri, literal, typed
 from graph.nterms import dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
 from graph.quads import PUBLIC, RESTRICTED, Access, Quad
 from graph.scholarly import doi_quads, publication_quads
+from graph.software_rdf import software_quads, software_version_quads
 from graph.technique_names import TechniqueNames
 from ontology.namespaces import VCARD
 
@@ -311,36 +313,6 @@ class RdfModel:
         hidden: Access = RESTRICTED if self.is_restricted(x) else PUBLIC
         yield from self._files(x.dataset, self.node("dataset", x.dataset), x.files, hidden)
 
-    def _software(self, sw: e.Software) -> Iterator[Quad]:
-        s = self.node("software", sw.pid)
-        yield s, rdf.type, pankg.Software, PUBLIC
-        yield s, rdf.type, schema.SoftwareSourceCode, PUBLIC
-        yield s, rdf.type, prov.Entity, PUBLIC
-        yield s, schema.name, literal(sw.name), PUBLIC
-        yield s, rdfs.label, literal(sw.name), PUBLIC
-        if sw.description:
-            yield s, dcterms.description, literal(sw.description), PUBLIC
-        if sw.repository:
-            yield s, schema.codeRepository, iri(sw.repository), PUBLIC
-        if sw.license:
-            yield s, dcterms.license, self._resource(sw.license), PUBLIC
-        if sw.doi:
-            yield s, pankg.doi, self.node("doi", sw.doi), PUBLIC
-        yield from self._technique_links(s, sw.techniques)
-
-    def _software_version(self, v: e.SoftwareVersion) -> Iterator[Quad]:
-        s = f"<{self.minter.minted('software-version', v.pid)}>"
-        software = self.node("software", v.software)
-        yield s, rdf.type, pankg.SoftwareVersion, PUBLIC
-        yield s, rdf.type, schema.SoftwareApplication, PUBLIC
-        yield s, rdf.type, prov.Plan, PUBLIC
-        yield s, schema.softwareVersion, literal(v.version), PUBLIC
-        yield s, rdfs.label, literal(f"{v.software} {v.version}"), PUBLIC
-        yield s, dcterms.isVersionOf, software, PUBLIC
-        yield software, dcterms.hasVersion, s, PUBLIC
-        if v.doi:
-            yield s, pankg.doi, self.node("doi", v.doi), PUBLIC
-
     def _run(self, r: e.AnalysisRun) -> Iterator[Quad]:
         s = self.node("run", r.pid)
         acc: Access = PUBLIC if r.public else RESTRICTED
@@ -392,8 +364,8 @@ _MAPPERS: dict[type, Callable[[RdfModel, Any], Iterator[Quad]]] = {
     e.Technique: RdfModel._technique,
     e.Dataset: RdfModel._dataset,
     e.DatasetFiles: RdfModel._dataset_files,
-    e.Software: RdfModel._software,
-    e.SoftwareVersion: RdfModel._software_version,
+    e.Software: software_quads,
+    e.SoftwareVersion: software_version_quads,
     e.AnalysisRun: RdfModel._run,
     e.Publication: publication_quads,
     e.DoiRecord: doi_quads,

@@ -16,6 +16,7 @@ from graph.datacite_rdf import datacite_quads, related_iri, relation_links, rela
 from graph.errors import RecordInvalid
 from graph.nt import iri, literal, typed
 from graph.nterms import cito, dcat, dcterms, foaf, pankg, prov, rdf, rdfs, schema
+from graph.publication_rdf import publication_details_quads
 from graph.quads import PUBLIC, Quad
 from ontology.namespaces import XSD
 
@@ -43,6 +44,8 @@ def publication_quads(m: RdfModel, p: e.Publication) -> Iterator[Quad]:
         yield s, cito.cites, target, PUBLIC
         if citation.kind != "cites":
             yield s, getattr(cito, citation.kind), target, PUBLIC
+    if p.details:
+        yield from publication_details_quads(m, s, p, p.details)
 
 
 def doi_quads(m: RdfModel, d: e.DoiRecord) -> Iterator[Quad]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders import datacite, icat, nexus, panet, panosc, rdf, scicat
+from loaders import codemeta, crossref, datacite, icat, nexus, panet, panosc, rdf, scicat, software_catalogue
 from loaders.base import Source
 
 LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
+    codemeta.NAME: codemeta.sources,
+    crossref.NAME: crossref.sources,
     datacite.NAME: datacite.sources,
     icat.NAME: icat.sources,
     nexus.NAME: nexus.sources,
@@ -20,4 +22,5 @@ LOADERS: dict[str, Callable[[list[str], bool], Sequence[Source]]] = {
     panosc.NAME: panosc.sources,
     rdf.NAME: rdf.sources,
     scicat.NAME: scicat.sources,
+    software_catalogue.NAME: software_catalogue.sources,
 }

@@ -1,4 +1,4 @@
-"""The ``pankg`` command line: load, demo, query, stats, validate, assets, serve.
+"""The ``pankg`` command line: load, harvest, demo, query, stats, validate, export, assets, serve.
 
 Every command takes ``--data DIR`` (or ``PANKG_DATA``) and ``--debug``. Errors are one line a person
 understands and a non-zero exit status; ``--debug`` shows the traceback instead.
@@ -28,6 +28,7 @@ from graph.technique_vocabulary import read_pinned, technique_names
 from loaders import LOADERS
 from loaders.base import LoadReport, load
 from loaders.demo import DemoCatalogue, DemoSource
+from loaders.oai_pmh import HarvestReport, harvest
 from pankg.output import QueryFormat, print_query, print_report, print_stats
 from pankg.quality_output import print_quality, print_quality_json
 from pankg.settings import Settings
@@ -137,6 +138,49 @@ def load_command(
                 progress.advance(task)
         for failure in failures:
             errors.print(f"[yellow]not loaded:[/yellow] {escape(failure)}", highlight=False, soft_wrap=True)
+
+
+@app.command("harvest")
+def harvest_command(
+    url: Annotated[str, typer.Argument(help="The OAI-PMH endpoint (base URL).", show_default=False)],
+    set_: Annotated[Optional[str], typer.Option("--set", help="Harvest one OAI set.", show_default=False)] = None,
+    from_: Annotated[
+        Optional[str],
+        typer.Option("--from", help="Records changed from this datestamp (default: the last one harvested).",
+                     show_default=False),
+    ] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Records changed until this datestamp.",
+                                                 show_default=False)] = None,
+    lenient: Annotated[bool, typer.Option("--lenient", help="Skip records that are not valid DataCite, and list them.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each answer.")] = 60.0,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Harvest oai_datacite records from an OAI-PMH endpoint; each record replaces what it loaded before.
+
+    A deleted record is removed from the graph. Without --from the harvest starts at the newest datestamp
+    of the last harvest of URL (and --set). A failure keeps what was harvested before it; run again to resume.
+    """
+    with _handled(debug):
+        with _open(data) as store, _progress() as progress:
+            task = progress.add_task(f"harvesting {url}", total=None)
+            report = harvest(
+                store, url, set_=set_, from_=from_, until=until, lenient=lenient, timeout=timeout,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        _print_harvest(report)
+
+
+def _print_harvest(report: HarvestReport) -> None:
+    parts = ", ".join(f"{n:,} {k}" for k, n in sorted(report.entities.items()))
+    console.print(f"[green]harvested[/green] {escape(report.endpoint)}: {report.summary()}"
+                  f"{'; ' + parts if parts else ''}", soft_wrap=True, highlight=False)
+    for warning in report.warnings:
+        console.print(f"  [yellow]warning[/yellow] {escape(str(warning))}", soft_wrap=True, highlight=False)
+    for skipped in report.skipped:
+        errors.print(f"[yellow]skipped:[/yellow] {escape(skipped)}", highlight=False, soft_wrap=True)
+    if report.datestamp:
+        console.print(f"the next harvest starts from {report.datestamp}", soft_wrap=True, highlight=False)
 
 
 @app.command()
@@ -301,6 +345,36 @@ def serve(
         with GraphStore(settings.data, settings.base_iri) as store:
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
             uvicorn.run(create_app(store), host=settings.host, port=settings.port, log_level="info")
+
+
+export_app = typer.Typer(help="Write what the graph knows in a standard metadata format.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("datacite")
+def export_datacite(
+    pid: Annotated[str, typer.Argument(help="The DOI (10.x/..., doi:..., or https://doi.org/...).", show_default=False)],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the XML to this file (default: stdout).")
+    ] = None,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write a DOI's DataCite metadata (kernel-4.7 XML) from the graph; unavailable required values are ':unav'."""
+    from graph.datacite_export import export_record
+    from graph.datacite_xml_writer import to_bytes
+
+    with _handled(debug), _open(data) as store:
+        record = export_record(store, pid)
+        xml = to_bytes(record.values)
+        if output is not None:
+            output.write_bytes(xml)
+        else:
+            sys.stdout.buffer.write(xml)
+            sys.stdout.flush()
+    for element in record.missing:
+        errors.print(f"[yellow]not in the graph:[/yellow] {escape(element)} (written as DataCite's ':unav' where the "
+                     "schema allows it)", highlight=False, soft_wrap=True)
 
 
 def _progress() -> Progress:

@@ -1,0 +1,85 @@
+"""Loads Crossref work metadata: the JSON of Crossref's REST API.
+
+``pankg load crossref PATH...``: each path is a ``.json`` file or a directory (every ``.json`` file under
+it); one source per file, replaced atomically. A file holds the answer for one DOI
+(``{"status": "ok", "message-type": "work", "message": {...}}``), a list page (``"message-type":
+"work-list"``, the works in ``message.items``), a bare work or a list of works.
+:mod:`loaders.crossref_map` turns each work into a publication whose reference list ``cito:cites`` the
+DOIs it names, so a paper reaches the dataset and software DOIs already in the graph.
+
+Strict (the default) fails a file at its first bad work, so nothing of it is written; ``lenient`` skips
+bad works and lists them. JSON that does not parse fails the file in both modes. The field-by-field
+mapping is in ``docs/mapping-crossref.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from graph.errors import RecordInvalid, SourceUnavailable
+from graph.model import Quad, RdfModel
+from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from loaders.crossref_map import WorkMapper
+from loaders.records import map_records
+
+NAME = "crossref"
+SUFFIXES = frozenset({".json"})
+
+
+def read_json(path: Path) -> Any:
+    """The parsed JSON of a file; unreadable is :class:`SourceUnavailable`, malformed names the file."""
+    try:
+        return json.loads(path.read_bytes())
+    except OSError as exc:
+        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordInvalid(f"not JSON: {exc}", file=str(path)) from None
+
+
+def read(path: Path) -> list[tuple[str, Any]]:
+    """``(record id, work)`` pairs of a Crossref file; the id is the DOI, else ``#n`` (its position)."""
+    data = read_json(path)
+    if isinstance(data, dict) and "message" in data:
+        if data.get("status") not in (None, "ok"):
+            raise RecordInvalid(f"Crossref answered status {data.get('status')!r}", file=str(path), field="status")
+        data = data["message"]
+        if isinstance(data, dict) and isinstance(data.get("items"), list):
+            data = data["items"]
+    works = data if isinstance(data, list) else [data]
+    pairs = []
+    for n, work in enumerate(works, 1):
+        doi = work.get("DOI") if isinstance(work, dict) else None
+        pairs.append((doi if isinstance(doi, str) and doi else f"#{n}", work))
+    return pairs
+
+
+@dataclass
+class CrossrefSource(RecordFileSource):
+    """One Crossref JSON file, loaded work by work."""
+
+    kind: ClassVar[str] = NAME
+    mapping_version: ClassVar[str] = "1"
+
+    def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
+        file = self.location
+
+        def entities(item: tuple[str, Any]) -> list[Any]:
+            record_id, work = item
+
+            def warn(message: str, field: str) -> None:
+                report.warnings.append(LoadWarning(message, file, record_id, field))
+
+            return WorkMapper(work, warn).map()
+
+        pairs = ((rid, (rid, work)) for rid, work in read(self.path))
+        yield from entity_quads(map_records(pairs, entities, file=file, lenient=self.lenient, report=report),
+                                model, report)
+
+
+def sources(paths: list[str], lenient: bool = False) -> list[CrossrefSource]:
+    """One source per file; a directory stands for the ``.json`` files anywhere under it."""
+    return [CrossrefSource(path, lenient) for path, _root in expand_paths(paths, SUFFIXES, recursive=True)]
