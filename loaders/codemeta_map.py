@@ -114,8 +114,8 @@ class CodemetaMapper:
             if not isinstance(text, str):
                 raise RecordInvalid(f"expected text, got {type(text).__name__}", field=path)
             text = text.strip()
-            if doi_iri(text):
-                doi = doi or doi_iri(text)[len("https://doi.org/"):]  # type: ignore[index]
+            if found := doi_iri(text):
+                doi = doi or found[len("https://doi.org/"):]
             elif text.startswith("swh:1:"):
                 swhid = swhid or text
             elif text and path.startswith("identifier"):

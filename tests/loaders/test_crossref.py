@@ -139,7 +139,7 @@ def test_a_citation_is_found_from_the_dataset_side_and_counted_once(tmp_path: Pa
     ds = f"<{store.minter.iri('dataset', 'ds-1')}>"
     _, rows = store.query(P + f"SELECT DISTINCT ?paper ?title WHERE {{ {ds} pankg:doi ?doi . ?paper cito:cites ?doi ; dcterms:title ?title }}")
     assert [(r[0].value, r[1].value) for r in rows] == [(PAPER, "Room-temperature lysozyme: a serial study")]
-    _, rows = store.query(P + f"SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {{ ?paper cito:cites <https://doi.org/10.5072/esrf-es-1> }}")
+    _, rows = store.query(P + "SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE { ?paper cito:cites <https://doi.org/10.5072/esrf-es-1> }")
     assert [int(r[0].value) for r in rows] == [1]
 
 
@@ -161,7 +161,7 @@ def test_people_merge_by_orcid_across_sources_and_never_by_name(tmp_path: Path, 
                               f" ?ds dcterms:creator|pankg:principalInvestigator ?who FILTER(?ds = {ds}) }}")
     assert [r[0].value for r in rows] == [f"https://orcid.org/{CARBERRY}"]
     _, rows = store.query(P + "SELECT DISTINCT ?who WHERE { ?who foaf:name 'Ada Lovelace' }")
-    assert len(rows := list(rows)) == 2, "the same name in two records is two people"
+    assert len(list(rows)) == 2, "the same name in two records is two people"
     _, rows = store.query(P + "SELECT DISTINCT ?org WHERE { ?org foaf:name 'Analytical Engine Lab' }")
     assert len(list(rows)) == 2, "an affiliation without ROR stays on its record"
     assert ask(store, "<https://ror.org/02550n020> foaf:name 'ESRF' . ?a schema:affiliation <https://ror.org/02550n020>")
