@@ -141,6 +141,11 @@ def test_a_citation_is_found_from_the_dataset_side_and_counted_once(tmp_path: Pa
     assert [(r[0].value, r[1].value) for r in rows] == [(PAPER, "Room-temperature lysozyme: a serial study")]
     _, rows = store.query(P + "SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE { ?paper cito:cites <https://doi.org/10.5072/esrf-es-1> }")
     assert [int(r[0].value) for r in rows] == [1]
+    # The API counts the edge once although two sources state it (the GraphQL citation fields, issue 6).
+    from tests.resolvers.test_graphql_helpers import gql
+
+    found = gql(store, '{ dataset(pid: "ds-1") { citationCount citedBy { iri } dois { citationCount } } }')["dataset"]
+    assert found == {"citationCount": 1, "citedBy": [{"iri": PAPER}], "dois": [{"citationCount": 1}]}
 
 
 def test_people_merge_by_orcid_across_sources_and_never_by_name(tmp_path: Path, store: GraphStore) -> None:
