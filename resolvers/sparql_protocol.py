@@ -1,0 +1,319 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read only), confined to the graphs the caller may see.
+
+- **Queries** come by ``GET ?query=``, by ``POST`` of a form (``application/x-www-form-urlencoded``,
+  ``query=``) or directly (``application/sparql-query``). The answer is negotiated on what the query
+  returned (:mod:`resolvers.sparql_formats`). ``GET /sparql`` without a query answers the SPARQL Service
+  Description (:mod:`resolvers.service_description`).
+- **Who sees what** is decided by the store, not by rewriting queries: each request is given a *scope*
+  (``scope_for(request)``) and runs inside :meth:`GraphStore.reading`, whose dataset lists only the graphs of
+  that scope. Anonymous callers get ``public``: the meta graph and the restricted graphs are not in their
+  dataset, so no query (``GRAPH ?g``, ``FROM``, property paths, DESCRIBE) can reach them. ``scope_for`` is the
+  hook where a later step maps a bearer token to a wider scope.
+- **Dataset parameters** (``default-graph-uri``, ``named-graph-uri``) and the query's own ``FROM`` /
+  ``FROM NAMED`` are honoured *within* the visible graphs. A graph the caller may not see is treated like a
+  graph that does not exist: it contributes nothing, and the answer is 200, not 403, so the endpoint never
+  tells an anonymous caller which restricted graphs exist. As the protocol says, dataset parameters replace
+  the query's ``FROM`` clauses.
+- **Updates** are off: ``update=`` or ``application/sparql-update`` is answered 403 "updates are disabled".
+- **Errors** use the one JSON shape of :mod:`resolvers.errors`: 400 bad or missing query, 403 update,
+  405 method, 406 no acceptable format, 413 body over ``max_body`` (default 1 MB, ``PANKG_SPARQL_MAX_BODY``),
+  415 body of another media type.
+
+The query runs in Starlette's thread pool: pyoxigraph releases the GIL, so the event loop keeps serving
+other requests while a query runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graph.errors import PankgError, QueryError
+from graph.store import GraphStore, Scope
+from resolvers import service_description
+from resolvers.errors import error_response
+from resolvers.negotiation import negotiate
+from resolvers.sparql_formats import offers_for, pick
+
+MAX_BODY = 1_000_000
+ScopeFor = Callable[[Request], Scope]
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+# Strings, IRIs and comments, skipped left to right, so that a SERVICE keyword is found only where it is one.
+_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+class BadRequest(QueryError):
+    """The request is not a SPARQL protocol operation (no query, two queries, undecodable body)."""
+
+
+class UpdatesDisabled(PankgError):
+    """SPARQL Update is not offered (yet): the endpoint is read only."""
+
+    status = 403
+
+
+class BodyTooLarge(PankgError):
+    """The request body is over the endpoint's size limit."""
+
+    status = 413
+
+
+class FederationDisabled(PankgError):
+    """``SERVICE`` would make the server fetch a URL; it stays off until the allowlist (issue 7 item 5)."""
+
+    status = 403
+
+
+def refuse_service(sparql: str) -> None:
+    """Raise 403 for a query that uses ``SERVICE``: pyoxigraph would fetch any URL it names.
+
+    pyoxigraph has no switch to turn ``SERVICE`` off, so the query text is checked: codepoint escapes
+    (``\\u0053ERVICE``) are decoded first, then strings, IRIs and comments are skipped.
+    """
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if _SERVICE.search(_OPAQUE.sub(" ", text)):
+        raise FederationDisabled("SERVICE (federated query) is disabled on this endpoint")
+
+
+class UnsupportedMediaType(PankgError):
+    """A POST whose body is neither a form nor a SPARQL query."""
+
+    status = 415
+
+
+def anonymous(request: Request) -> Scope:
+    """The scope of every caller until tokens are mapped to groups: public graphs only."""
+    return "public"
+
+
+@dataclass
+class Operation:
+    """One query request, whatever way it came: the query and the dataset the caller asked for."""
+
+    query: str
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    base_iri: str | None = None  # the endpoint's URL: relative IRIs in a query resolve against it
+
+    @property
+    def protocol_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+# ---------------------------------------------------------------------------------------- request parsing
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be over ``limit`` (never read whole first)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"the request body is {int(declared):,} bytes; this endpoint takes at most {limit:,}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"the request body is over {limit:,} bytes, the most this endpoint takes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _media(content_type: str) -> tuple[str, str | None]:
+    """``(media type, charset)`` of a Content-Type header, lower-cased."""
+    parts = [p.strip() for p in content_type.split(";")]
+    charset = None
+    for param in parts[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return parts[0].lower(), charset
+
+
+def _utf8(body: bytes, charset: str | None) -> str:
+    if charset not in (None, "utf-8", "utf8"):
+        raise BadRequest(f"the body must be UTF-8 (SPARQL 1.1 Protocol §2.1), not {charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not valid UTF-8") from None
+
+
+def parse_operation(method: str, content_type: str, url_params: list[tuple[str, str]], body: bytes) -> Operation | None:
+    """The query operation of a request, or None for a plain ``GET /sparql`` (the service description).
+
+    Raises 403 for any update, 415 for a POST body of another type, 400 for zero or several queries.
+    """
+    params = list(url_params)
+    direct: str | None = None
+    if method == "POST":
+        media, charset = _media(content_type)
+        if media == UPDATE:
+            raise UpdatesDisabled("updates are disabled: this endpoint is read only")
+        if media == FORM:
+            try:
+                params += parse_qsl(_utf8(body, charset), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise BadRequest("the form is not valid UTF-8") from None
+        elif media == QUERY:
+            direct = _utf8(body, charset)
+        else:
+            raise UnsupportedMediaType(
+                f"POST a query as {FORM} (query=...) or as {QUERY}, not as {media or 'a body without Content-Type'}"
+            )
+    if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
+        raise UpdatesDisabled("updates are disabled: this endpoint is read only")
+    queries = [value for name, value in params if name == "query"]
+    if direct is not None:
+        queries.append(direct)
+    if len(queries) > 1:
+        raise BadRequest("give one query per request; this one has several")
+    if not queries:
+        if method == "GET":
+            return None
+        raise BadRequest("no query: send query=... or a body of type application/sparql-query")
+    if not queries[0].strip():
+        raise BadRequest("the query is empty")
+    return Operation(
+        query=queries[0],
+        default_graphs=[v for n, v in params if n == "default-graph-uri"],
+        named_graphs=[v for n, v in params if n == "named-graph-uri"],
+    )
+
+
+# ---------------------------------------------------------------------------------------- the dataset
+
+
+def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
+    """The query's own ``FROM`` / ``FROM NAMED`` graphs, or None when it names none.
+
+    pyoxigraph takes the dataset as options that replace the query's, and does not expose its parser, so
+    the clauses are read with rdflib (only when the text mentions FROM at all). A query rdflib cannot
+    parse is left to oxigraph, which reports the syntax error or runs it over the visible graphs.
+    """
+    if not _FROM.search(sparql):
+        return None
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clauses = translateQuery(parseQuery(sparql)).algebra.get("datasetClause") or []
+    except Exception:  # any parse failure: oxigraph has the last word on syntax
+        return None
+    default = [str(c["default"]) for c in clauses if isinstance(c.get("default"), URIRef)]
+    named = [str(c["named"]) for c in clauses if isinstance(c.get("named"), URIRef)]
+    return (default, named) if default or named else None
+
+
+def confine(options: dict[str, Any], operation: Operation) -> dict[str, Any]:
+    """Query options for the dataset the caller asked for, cut down to the graphs ``options`` lets them see.
+
+    ``options`` come from :meth:`GraphStore.reading`; without ``named_graphs`` (the ``all`` scope's union
+    fast path) every graph is visible.
+    """
+    if operation.protocol_dataset:
+        asked: tuple[list[str], list[str]] | None = (operation.default_graphs, operation.named_graphs)
+    else:
+        asked = query_dataset(operation.query)
+    if asked is None:
+        return options
+    visible = {n.value for n in options["named_graphs"]} if "named_graphs" in options else None
+    default, named = ([ox.NamedNode(g) for g in graphs if visible is None or g in visible] for graphs in asked)
+    return {"default_graph": default, "named_graphs": named}
+
+
+# ---------------------------------------------------------------------------------------- running
+
+
+def _as_iri(value: str) -> None:
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise BadRequest(f"not an IRI in a dataset parameter: {value!r}") from None
+
+
+def execute(store: GraphStore, scope: Scope, operation: Operation, accept: str | None, wanted: str | None) -> tuple[bytes, str]:
+    """Run ``operation`` in ``scope`` and write the answer: ``(body, media type)``. Runs in a worker thread."""
+    for iri in operation.default_graphs + operation.named_graphs:
+        _as_iri(iri)
+    refuse_service(operation.query)
+    with store.reading(scope) as options:
+        # GraphStore.query/serialize have no dataset argument yet; _run is its one guarded entry point.
+        dataset = confine(options, operation)
+        if operation.base_iri:
+            dataset = {**dataset, "base_iri": operation.base_iri}
+        results = store._run(operation.query, dataset)
+        try:
+            fmt = pick(accept, wanted, offers_for(results))
+            if fmt.graph is not None:
+                body = results.serialize(format=fmt.graph)
+            else:
+                body = results.serialize(format=fmt.results)
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed while writing its results: {exc}") from None
+        finally:
+            # pyoxigraph results may only be dropped on the thread that made them; an error's traceback
+            # would otherwise carry them to the event loop's thread.
+            del results
+    return bytes(body or b""), fmt.media_type
+
+
+def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str | None) -> tuple[bytes, str]:
+    """The service description in the negotiated format, listing the graphs of ``scope``."""
+    offers = service_description.DESCRIPTION_FORMATS
+    media = negotiate(accept, list(offers))
+    graphs = [] if scope == "all" else store.graphs(scope)  # `all` may include graphs pankg did not write
+    body = service_description.serialize(endpoint, graphs, offers[media])
+    return body, "text/turtle; charset=utf-8" if media == "text/turtle" else media
+
+
+def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Callable[[Request], Any]:
+    """The ``/sparql`` view, with the caller's scope from ``scope_for`` and bodies up to ``max_body`` bytes."""
+    limit = max_body if max_body is not None else int(os.environ.get("PANKG_SPARQL_MAX_BODY", MAX_BODY))
+
+    async def sparql(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD", "POST"):
+            response = error_response(
+                405, "MethodNotAllowed", f"{request.method} is not a SPARQL protocol method; use GET or POST"
+            )
+            response.headers["Allow"] = "GET, HEAD, POST"
+            return response
+        method = "GET" if request.method == "HEAD" else request.method
+        body = await read_body(request, limit) if method == "POST" else b""
+        operation = parse_operation(
+            method, request.headers.get("content-type", ""), list(request.query_params.multi_items()), body
+        )
+        store: GraphStore = request.app.state.store
+        scope = scope_for(request)
+        accept = request.headers.get("accept")
+        url = str(request.url.replace(query=""))
+        if operation is None:
+            content, media = await run_in_threadpool(describe_service, store, scope, url, accept)
+        else:
+            wanted = request.query_params.get("format")
+            operation.base_iri = url
+            content, media = await run_in_threadpool(execute, store, scope, operation, accept, wanted)
+        return Response(content, media_type=media, headers={"Vary": "Accept"})
+
+    return sparql
+
+
+def routes(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> list[Route]:
+    """The endpoint's routes; every method reaches the view so that a wrong one gets the JSON 405."""
+    view = endpoint(scope_for, max_body)
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    return [Route("/sparql", view, methods=methods), Route("/sparql/", view, methods=methods)]
