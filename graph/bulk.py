@@ -1,7 +1,7 @@
 """Streams model quads into ``Store.bulk_load``, two cores at once, memory bounded.
 
 A producer thread runs the loader and the model and formats the quads as N-Triples, one bucket per
-named graph; the calling thread and one more writer thread hand the full buckets to
+named graph (one per access key it meets: a restricted graph per owner group); the calling thread and one more writer thread hand the full buckets to
 ``bulk_load(..., to_graph=...)`` (or, for a chunk under ``SMALL_BYTES``, to the transactional
 ``Store.load``), which releases the GIL while it parses and writes: the Python side of the next chunks is
 made while the store ingests two at once. At most two chunks wait in between, so memory stays flat
@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -42,10 +42,13 @@ class _Stopped(Exception):
 
 
 def bulk_write(
-    store: ox.Store, quads: Iterable[Quad], graphs: dict[str, str], chunk: int | None = None
+    store: ox.Store, quads: Iterable[Quad], graph_for: Callable[[str], str], chunk: int | None = None
 ) -> Counter[str]:
-    """Write ``quads`` into ``store``, each into the graph ``graphs[access]``; returns counts per access.
+    """Write ``quads`` into ``store``, each into the graph ``graph_for(access)``; returns counts per access.
 
+    ``graph_for`` is called once per access key, in the producer thread, the first time the key is met
+    (the keys are not known before the model has run: one per owner group of the source); the caller
+    records what it hands out, so that it can drop those graphs if the write fails.
     ``lenient`` loading is safe here: every IRI the model writes was minted percent-encoded or checked
     by :func:`graph.nt.iri`, and literals are escaped by :mod:`graph.nt`.
     """
@@ -66,26 +69,59 @@ def bulk_write(
     def produce() -> None:
         # Lines wait per graph without their " .\n": joining a bucket with it as the separator ends every
         # line at C speed. A bucket goes to the store when full, so each bulk_load call is one chunk of
-        # one graph (every call adds files to the store: fewer, larger calls load faster).
-        buckets: dict[str, list[str]] = {access: [] for access in graphs}
-        targets = {access: ox.NamedNode(graph) for access, graph in graphs.items()}
+        # one graph (every call adds files to the store: fewer, larger calls load faster). A source with
+        # many small graphs (one per owner group and embargo date) would make thousands of tiny calls and
+        # hold every line until the end: when the lines waiting reach a chunk, the small buckets go
+        # together as one N-Quads chunk instead.
+        buckets: dict[str, list[str]] = {}
+        targets: dict[str, ox.NamedNode] = {}
+        graph_text: dict[str, str] = {}
+        waiting = 0
 
-        def take(access: str) -> tuple[ox.NamedNode, bytes]:
+        def take(access: str) -> tuple[ox.NamedNode | None, bytes]:
             lines = buckets[access]
             counts[access] += len(lines)
             data = (" .\n".join(lines) + " .\n").encode()
             lines.clear()
             return targets[access], data
 
+        def take_together(accesses: list[str]) -> tuple[ox.NamedNode | None, bytes]:
+            parts = []
+            for access in accesses:
+                lines = buckets[access]
+                counts[access] += len(lines)
+                tail = f" {graph_text[access]} .\n"
+                parts.append(tail.join(lines) + tail)
+                lines.clear()
+            return None, "".join(parts).encode()
+
+        def flush(final: bool) -> None:
+            nonlocal waiting
+            full = [a for a, lines in buckets.items() if len(lines) >= size // 4 or (final and len(buckets) <= 2)]
+            for access in full:
+                if buckets[access]:
+                    put(take(access))
+            rest = [a for a, lines in buckets.items() if lines]
+            if rest:
+                put(take_together(rest))
+            waiting = 0
+
         try:
             for s, p, o, access in quads:
-                bucket = buckets[access]
+                bucket = buckets.get(access)
+                if bucket is None:
+                    bucket = buckets[access] = []
+                    graph = graph_for(access)
+                    targets[access] = ox.NamedNode(graph)
+                    graph_text[access] = f"<{graph}>"
                 bucket.append(f"{s} {p} {o}")
                 if len(bucket) >= size:
+                    waiting -= len(bucket)
                     put(take(access))
-            for access, bucket in buckets.items():
-                if bucket:
-                    put(take(access))
+                waiting += 1
+                if waiting >= size:
+                    flush(final=False)
+            flush(final=True)
             for _ in range(WRITERS):
                 put(_DONE)
         except _Stopped:
@@ -99,13 +135,16 @@ def bulk_write(
     failures: list[BaseException] = []
     small = threading.Lock()
 
-    def write(graph: ox.NamedNode, data: bytes) -> None:
+    def write(graph: ox.NamedNode | None, data: bytes) -> None:
+        # graph None: an N-Quads chunk of several graphs, each line naming its own
+        options: dict[str, object] = {"format": ox.RdfFormat.N_QUADS} if graph is None else {
+            "format": ox.RdfFormat.N_TRIPLES, "to_graph": graph}
         try:
             if len(data) < SMALL_BYTES:
                 with small:  # transactions of two writers on the same new terms would conflict
-                    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                    store.load(data, lenient=True, **options)  # type: ignore[arg-type]
             else:
-                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+                store.bulk_load(data, lenient=True, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise StoreError(f"the model wrote invalid N-Triples (a pankg bug): {exc}") from exc
 

@@ -1,10 +1,12 @@
 """How every entity becomes RDF: the one place (``docs/model.md`` is its prose twin).
 
 :class:`RdfModel` turns the records of :mod:`graph.entities` into quads ``(s, p, o, access)`` whose
-terms are N-Triples text and whose ``access`` is ``"public"`` or ``"restricted"``: the store writes
-each access level of a source into its own named graph, so anonymous readers can be given the
-public graphs only. An embargoed dataset keeps a public stub (PID, types, facility, instrument,
-technique, proposal, DOI, access level, embargo end) and everything else goes to restricted.
+terms are N-Triples text and whose ``access`` is ``"public"`` or a restricted key naming who may read
+it (:mod:`graph.access`): the store writes each access key of a source into its own named graph, so a
+reader is given the graphs it is entitled to only. An embargoed dataset keeps a public stub (PID,
+types, facility, instrument, technique, proposal, DOI, access level, embargo end) and everything else
+goes to the restricted graph of its owner group (else its proposal's team); samples, files and runs
+named by the dataset follow it.
 
 Standard vocabularies first: PROV-O for provenance, DCAT + DCTERMS for datasets, CiTO for citations,
 schema.org for software, FOAF for people and organizations, PaNET IRIs for techniques; the pankg
@@ -26,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from graph import entities as e
+from graph.access import restricted_key
 from graph.iris import DEFAULT_BASE, Minter, global_pid_iri
 from graph.nt import iri, literal, typed
 from graph.nterms import dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
@@ -55,6 +58,8 @@ class RdfModel:
         self.technique_problems: dict[str, str] = {}
         """Technique names that could not be resolved and IRIs the ontology lacks: text -> why (for the report)."""
         self._resources: dict[str, str] = {}
+        self._keys: dict[str, Access] = {}
+        """Restricted keys of the datasets mapped so far, and of the samples they name: what follows them."""
         self.next_release: dt.date | None = None
         """The earliest embargo end after ``as_of`` among the datasets mapped so far: the day a reload of
         the same source would give a different graph."""
@@ -73,6 +78,19 @@ class RdfModel:
         if self.next_release is None or end < self.next_release:
             self.next_release = end
         return True
+
+    def hidden(self, dataset: e.Dataset | e.DatasetFiles) -> Access:
+        """Where a dataset's details go: ``public``, or the restricted graph of its owner group (else its
+        proposal's team), keyed by its embargo end when a date (not a flag) restricts it, for ``pankg release``."""
+        if not self.is_restricted(dataset):
+            return PUBLIC
+        until = dataset.embargo_end if dataset.public is None else None
+        if isinstance(dataset, e.DatasetFiles):
+            return self._keys.get(dataset.dataset) or restricted_key(until=until)
+        key = self._keys[dataset.pid] = restricted_key(dataset.owner_group, dataset.proposal, until)
+        for sample in dataset.samples:
+            self._keys.setdefault("sample:" + sample, key)
+        return key
 
     def _resource(self, value: str) -> str:
         """A licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
@@ -191,7 +209,7 @@ class RdfModel:
 
     def _sample(self, x: e.Sample) -> Iterator[Quad]:
         s = self.node("sample", x.pid)
-        acc: Access = PUBLIC if x.public else RESTRICTED
+        acc = PUBLIC if x.public else self._keys.get("sample:" + x.pid) or restricted_key(x.owner_group)
         yield s, rdf.type, pankg.Sample, acc
         yield s, rdf.type, prov.Entity, acc
         yield s, rdfs.label, literal(x.name), acc
@@ -241,8 +259,8 @@ class RdfModel:
 
     def _dataset(self, d: e.Dataset) -> Iterator[Quad]:
         s = self.node("dataset", d.pid)
-        restricted = self.is_restricted(d)
-        hidden: Access = RESTRICTED if restricted else PUBLIC
+        hidden = self.hidden(d)
+        restricted = hidden != PUBLIC
         # The public stub: enough to find the dataset and know when it opens.
         for cls in _TYPES[d.kind]:
             yield s, rdf.type, cls, PUBLIC
@@ -310,12 +328,13 @@ class RdfModel:
         yield from self._groups(s, d.owner_group, d.access_groups, hidden)
 
     def _dataset_files(self, x: e.DatasetFiles) -> Iterator[Quad]:
-        hidden: Access = RESTRICTED if self.is_restricted(x) else PUBLIC
+        hidden = self.hidden(x)
         yield from self._files(x.dataset, self.node("dataset", x.dataset), x.files, hidden)
 
     def _run(self, r: e.AnalysisRun) -> Iterator[Quad]:
         s = self.node("run", r.pid)
-        acc: Access = PUBLIC if r.public else RESTRICTED
+        known = (self._keys.get(pid) for pid in r.outputs + r.inputs)
+        acc = PUBLIC if r.public else next((k for k in known if k), RESTRICTED)
         yield s, rdf.type, pankg.AnalysisRun, acc
         yield s, rdf.type, prov.Activity, acc
         for source in r.inputs:

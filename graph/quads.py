@@ -1,14 +1,15 @@
-"""What the model produces: quads of N-Triples text with the access level that picks their named graph.
+"""What the model produces: quads of N-Triples text with the access key that picks their named graph.
 
 Kept apart from :mod:`graph.model` so that the modules holding groups of mappers (such as
-:mod:`graph.scholarly`) share these names without importing the model they are part of.
+:mod:`graph.scholarly`) share these names without importing the model they are part of. The access key
+is ``"public"``, ``"restricted"`` (staff only) or a restricted key naming the group entitled to the quad
+(:mod:`graph.access`); each key gets its own named graph.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-Access = Literal["public", "restricted"]
+Access = str
+"""An access key (:mod:`graph.access`): ``public``, ``restricted`` or ``restricted:<group>[@<date>]``."""
 Quad = tuple[str, str, str, Access]
 
 PUBLIC: Access = "public"

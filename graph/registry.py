@@ -1,8 +1,9 @@
 """The meta graph: which sources are loaded and which named graphs hold each one now.
 
 Every load is recorded as a ``pankg:SourceLoad`` node (kind, location, content hash, time,
-generation) pointing at its current ``pankg:SourceGraph`` nodes (one per access level, with their
-triple counts). This is the metadata about metadata, queryable like any other triple; it is also
+generation) pointing at its current ``pankg:SourceGraph`` nodes (one per access key, with their
+triple counts; a restricted graph records the group entitled to it as ``pankg:accessGroup`` and, when an
+embargo date restricts it, that date as ``pankg:embargoEndDate``: see :mod:`graph.access`). This is the metadata about metadata, queryable like any other triple; it is also
 the switch that makes a load visible: replacing a source's registration is one SPARQL update, one
 transaction, so readers see the old graphs or the new ones, never a mix.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.access import parse, restricted_key
 from graph.iris import Minter
 from graph.nt import literal, typed
 from ontology.namespaces import PROV, RDF
@@ -27,7 +29,14 @@ ACCESS_CLASS = {"public": PANKG.Public, "restricted": PANKG.Restricted}
 class SourceGraph:
     iri: str
     access: str
+    """``public`` or ``restricted``: the access level (what ``pankg:accessLevel`` records)."""
     triples: int
+    key: str = ""
+    """The access key (:mod:`graph.access`) that chose the graph; empty: the level itself."""
+
+    @property
+    def access_key(self) -> str:
+        return self.key or self.access
 
 
 @dataclass(frozen=True)
@@ -57,9 +66,11 @@ def source_iri(minter: Minter, kind: str, location: str) -> str:
 
 
 def graph_iri(minter: Minter, kind: str, location: str, generation: int, access: str) -> str:
-    """The named graph holding one generation of a source at one access level."""
+    """The named graph holding one generation of a source at one access key: ``...v2.public``,
+    ``...v2.restricted`` (staff only) or ``...v2.restricted.<group>[@<date>]`` (percent-encoded)."""
     digest = hashlib.sha256(location.encode()).hexdigest()[:16]
-    return minter.minted("graph", f"{kind}.{digest}.v{generation}.{access}")
+    name = access.replace(":", ".", 1) if access.startswith("restricted:") else access
+    return minter.minted("graph", f"{kind}.{digest}.v{generation}.{name}")
 
 
 META_GRAPH = "https://w3id.org/pankg/graph/meta"
@@ -82,12 +93,13 @@ def base_update(base: str) -> str:
 
 
 _READ = f"""
-SELECT ?src ?kind ?loc ?hash ?gen ?at ?ver ?release ?g ?acc ?n WHERE {{
+SELECT ?src ?kind ?loc ?hash ?gen ?at ?ver ?release ?g ?acc ?n ?group ?until WHERE {{
   ?src a <{PANKG.SourceLoad}> ; <{PANKG.sourceKind}> ?kind ; <{PANKG.sourceLocation}> ?loc ;
        <{PANKG.contentHash}> ?hash ; <{PANKG.generation}> ?gen ; <{PROV.generatedAtTime}> ?at ;
        <{PANKG.loaderVersion}> ?ver .
   OPTIONAL {{ ?src <{PANKG.nextRelease}> ?release }}
-  OPTIONAL {{ ?src <{PANKG.currentGraph}> ?g . ?g <{PANKG.accessLevel}> ?acc ; <{PANKG.tripleCount}> ?n }}
+  OPTIONAL {{ ?src <{PANKG.currentGraph}> ?g . ?g <{PANKG.accessLevel}> ?acc ; <{PANKG.tripleCount}> ?n
+             OPTIONAL {{ ?g <{PANKG.accessGroup}> ?group }} OPTIONAL {{ ?g <{PANKG.embargoEndDate}> ?until }} }}
 }}"""
 
 
@@ -113,7 +125,12 @@ def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
         )
         if row["g"] is not None:
             access = "restricted" if row["acc"].value == PANKG.Restricted else "public"
-            entry["graphs"].append(SourceGraph(row["g"].value, access, int(row["n"].value)))  # type: ignore[attr-defined]
+            key = access
+            if access == "restricted":
+                until = dt.date.fromisoformat(row["until"].value) if row["until"] is not None else None
+                key = restricted_key(row["group"].value if row["group"] is not None else "", "", until)
+            graph = SourceGraph(row["g"].value, access, int(row["n"].value), key)
+            entry["graphs"].append(graph)  # type: ignore[attr-defined]
     return {
         src: SourceInfo(
             iri=src,
@@ -123,7 +140,7 @@ def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
             generation=int(v["gen"]),  # type: ignore[call-overload]
             loaded_at=v["at"],  # type: ignore[arg-type]
             loader_version=str(v["ver"]),
-            graphs=tuple(sorted(v["graphs"], key=lambda g: g.access)),  # type: ignore[call-overload]
+            graphs=tuple(sorted(v["graphs"], key=lambda g: g.access_key)),  # type: ignore[call-overload]
             next_release=v["release"],  # type: ignore[arg-type]
         )
         for src, v in rows.items()
@@ -159,6 +176,11 @@ def swap_update(meta: str, info: SourceInfo) -> str:
             f"<{g.iri}> <{PANKG.tripleCount}> {typed(g.triples)} .",
             f"<{g.iri}> <{PROV.wasDerivedFrom}> {s} .",
         ]
+        group, until = parse(g.access_key) if g.access != "public" else ("", None)
+        if group:
+            lines.append(f"<{g.iri}> <{PANKG.accessGroup}> {literal(group)} .")
+        if until is not None:
+            lines.append(f"<{g.iri}> <{PANKG.embargoEndDate}> {typed(until)} .")
     body = "\n".join(lines)
     return f"{_unregister(meta, info.iri)} ;\nINSERT DATA {{ GRAPH <{meta}> {{\n{body}\n}} }}"
 

@@ -10,13 +10,20 @@ Writing a source (:meth:`GraphStore.replace_source`) goes in three steps:
 3. *collect*: once every reader that started before the swap has finished, the old graphs are dropped.
 
 Reads choose their graphs from the registration: ``scope="all"`` (the local data manager: every current
-graph and the meta graph) or ``scope="public"`` (public graphs only). When the store
-holds no staged or retired graph, an ``all`` read uses the union of all graphs (graphs pankg did not
-write included), which oxigraph answers from one index instead of one lookup per graph.
+graph and the meta graph), ``scope="public"`` (public graphs only) or an :class:`~graph.access.Entitlement`
+(public graphs plus the restricted graphs of the caller's groups and proposals; never the meta graph).
+Restricted data is split by access key into its own graphs (``docs/access.md``), so a scope is only a list
+of graphs: no query can reach what is not in it. When the store holds no staged or retired graph, an
+``all`` read uses the union of all graphs (graphs pankg did not write included), which oxigraph answers
+from one index instead of one lookup per graph.
+
+When an embargo ends, :meth:`GraphStore.release` moves the restricted graphs keyed by that date into the
+source's public graph in one update: the data becomes public without the source files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import threading
@@ -30,6 +37,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph import registry
+from graph.access import Entitlement, level, release_update, released, until
 from graph.bulk import bulk_write
 from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
@@ -37,7 +45,15 @@ from graph.model import Quad
 from graph.readers import ReaderEpochs
 from graph.registry import SourceGraph, SourceInfo
 
-Scope = Literal["all", "public"]
+Scope = Literal["all", "public"] | Entitlement
+"""Who reads: ``all`` (the local data manager), ``public`` (anonymous) or an authenticated caller's entitlement."""
+
+
+def sees(scope: Scope, graph: SourceGraph) -> bool:
+    """True if a reader of ``scope`` is given ``graph``."""
+    if scope == "all" or graph.access == "public":
+        return True
+    return isinstance(scope, Entitlement) and scope.allows(graph.access_key)
 
 
 def _version() -> str:
@@ -106,7 +122,7 @@ class GraphStore:
         # The meta graph names files and restricted graphs: only the local data manager sees it.
         graphs = [self.meta] if scope == "all" else []
         for info in self._sources.values():
-            graphs += [g.iri for g in info.graphs if scope == "all" or g.access == "public"]
+            graphs += [g.iri for g in info.graphs if sees(scope, g)]
         return graphs
 
     @contextmanager
@@ -202,18 +218,21 @@ class GraphStore:
             if old is not None and old.content_hash == fingerprint and not force and not released:
                 return LoadResult(old, changed=False, quads_written=0)
             generation = (old.generation if old else 0) + 1
-            staged = {
-                access: registry.graph_iri(self.minter, kind, location, generation, access)
-                for access in ("public", "restricted")
-            }
+            staged: dict[str, str] = {}  # access key -> graph, filled as bulk_write meets the keys
+
+            def graph_for(access: str) -> str:
+                graph = staged[access] = registry.graph_iri(self.minter, kind, location, generation, access)
+                return graph
+
             if not self._base_recorded:
                 self._store.update(registry.base_update(self.minter.base))
                 self._base_recorded = True
             self._leave_union_mode()
             try:
-                written = self._stage(quads, staged)
+                written = self._stage(quads, graph_for)
                 graphs = tuple(
-                    SourceGraph(g, access, self._count_graph(g)) for access, g in staged.items() if written[access]
+                    SourceGraph(g, level(access), self._count_graph(g), access)
+                    for access, g in sorted(staged.items()) if written[access]
                 )
                 info = SourceInfo(
                     iri=src,
@@ -229,7 +248,7 @@ class GraphStore:
                 self._store.update(registry.swap_update(self.meta, info))
             except BaseException:
                 # Nothing was registered: the staged graphs go (only they: older ones may still have readers).
-                for g in staged.values():
+                for g in list(staged.values()):
                     self._store.remove_graph(ox.NamedNode(g))
                 with self._state_lock:
                     self._clean = not self._retired
@@ -263,9 +282,43 @@ class GraphStore:
             self._clean = False
         self._epochs.wait_for_older(self._epochs.advance(), COLLECT_WAIT_SECONDS)
 
-    def _stage(self, quads: Iterable[Quad], staged: dict[str, str]) -> dict[str, int]:
-        counts = bulk_write(self._store, quads, staged)
-        return {access: counts[access] for access in staged}
+    def _stage(self, quads: Iterable[Quad], graph_for: Callable[[str], str]) -> dict[str, int]:
+        return dict(bulk_write(self._store, quads, graph_for))
+
+    def release(self, as_of: dt.date | None = None) -> list[SourceInfo]:
+        """Make public the restricted graphs whose embargo has ended by ``as_of`` (default today); returns
+        the sources changed.
+
+        No source file is needed: the model keyed every date-restricted quad by its embargo end, so a
+        release is one update per source that copies those graphs into the source's public graph, drops
+        them, flips the released datasets' ``pankg:accessLevel`` stub to public and re-registers the
+        source. Readers see before or after. Only the triple count is corrected in a second update.
+        """
+        today = as_of or dt.date.today()
+        changed: list[SourceInfo] = []
+        with self._write_lock:
+            for info in list(self.sources.values()):
+                due = [g for g in info.graphs if g.access != "public" and released(g.access_key, today) == "public"]
+                if not due:
+                    continue
+                public = next((g for g in info.graphs if g.access == "public"), None)
+                target = public.iri if public else registry.graph_iri(
+                    self.minter, info.kind, info.location, info.generation, "public"
+                )
+                kept = [g for g in info.graphs if g not in due and g is not public]
+                ahead = [d for g in kept if (d := until(g.access_key)) is not None and d > today]
+                moved = SourceGraph(target, "public", sum(g.triples for g in due) + (public.triples if public else 0))
+                new = dataclasses.replace(info, graphs=tuple(sorted([*kept, moved], key=lambda g: g.access_key)),
+                                          next_release=min(ahead) if ahead else None)
+                steps = [release_update(g.iri, target) for g in due] + [registry.swap_update(self.meta, new)]
+                self._store.update(" ;\n".join(steps))
+                counted = dataclasses.replace(moved, triples=self._count_graph(target))
+                new = dataclasses.replace(new, graphs=tuple(counted if g is moved else g for g in new.graphs))
+                self._store.update(registry.swap_update(self.meta, new))
+                with self._state_lock:
+                    self._sources[info.iri] = new
+                changed.append(new)
+        return changed
 
     def _count_graph(self, graph: str) -> int:
         results = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")

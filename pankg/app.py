@@ -1,21 +1,30 @@
-"""The ASGI app: one store, the resolvers' routes, one error shape. ``pankg serve`` runs it with uvicorn."""
+"""The ASGI app: one store, the resolvers' routes, one error shape. ``pankg serve`` runs it with uvicorn.
+
+Every interface reads in the scope :func:`resolvers.auth.scope_of` gives a request: ``public`` when anonymous,
+the bearer token's entitlement otherwise (``docs/access.md``).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from starlette.applications import Starlette
 
 from graph.errors import PankgError
 from graph.store import GraphStore
 from resolvers import graphql, home, linked_data, ontology_doc, sparql_protocol
+from resolvers.auth import Tokens, Unauthorized, scope_of, unauthorized_handler
 from resolvers.errors import pankg_error_handler
 
 
-def create_app(store: GraphStore) -> Starlette:
-    """The web app over ``store``; tests call it directly with an in-memory store."""
+def create_app(store: GraphStore, tokens: Tokens | Path | None = None) -> Starlette:
+    """The web app over ``store``; tests call it directly with an in-memory store. ``tokens``: the bearer
+    tokens callers may present (none: a request with ``Authorization`` is refused, the others read public)."""
     app = Starlette(
-        routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(),
-                *linked_data.routes()],
-        exception_handlers={PankgError: pankg_error_handler},
+        routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(scope_for=scope_of),
+                *linked_data.routes(scope_of=scope_of)],
+        exception_handlers={PankgError: pankg_error_handler, Unauthorized: unauthorized_handler},
     )
     app.state.store = store
+    app.state.tokens = Tokens.load(tokens) if isinstance(tokens, Path) else tokens
     return app

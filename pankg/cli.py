@@ -1,4 +1,4 @@
-"""The ``pankg`` command line: load, harvest, demo, query, stats, validate, export, assets, serve.
+"""The ``pankg`` command line: load, harvest, demo, query, stats, validate, export, assets, release, serve.
 
 Every command takes ``--data DIR`` (or ``PANKG_DATA``) and ``--debug``. Errors are one line a person
 understands and a non-zero exit status; ``--debug`` shows the traceback instead.
@@ -328,13 +328,23 @@ def _ensure_graphiql() -> None:
 
 
 @app.command()
+def release(
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
+    data: DataOption = None, debug: DebugOption = False) -> None:
+    """Make public the data whose embargo ended by --as-of (default today), without a reload (docs/access.md)."""
+    with _handled(debug), _open(data) as store:
+        done = [f"released {i.kind}:{escape(i.location)}" for i in store.release(as_of.date() if as_of else None)]
+        console.print("\n".join(done) or "no embargo to release", soft_wrap=True)
+
+
+@app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8000).")] = None,
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Serve the graph over HTTP (uvicorn)."""
+    """Serve the graph over HTTP (uvicorn); embargoes ended by today are released first."""
     import uvicorn
 
     from pankg.app import create_app
@@ -343,8 +353,9 @@ def serve(
         settings = Settings.from_env(data, host, port, serving=True)
         _ensure_graphiql()
         with GraphStore(settings.data, settings.base_iri) as store:
+            store.release()  # embargoes that ended while the server was down
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
-            uvicorn.run(create_app(store), host=settings.host, port=settings.port, log_level="info")
+            uvicorn.run(create_app(store, settings.tokens), host=settings.host, port=settings.port, log_level="info")
 
 
 export_app = typer.Typer(help="Write what the graph knows in a standard metadata format.", no_args_is_help=True)

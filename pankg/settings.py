@@ -20,6 +20,8 @@ class Settings:
     """Base of minted IRIs: ``PANKG_BASE_IRI``. Changing it re-mints every IRI, so set it once."""
     host: str = "127.0.0.1"
     port: int = 8000
+    tokens: Path | None = None
+    """The bearer tokens file (``PANKG_TOKENS``, YAML: ``docs/access.md``); unset: every caller is anonymous."""
 
     @classmethod
     def from_env(
@@ -42,4 +44,5 @@ class Settings:
             base_iri=base_iri,
             host=host or os.environ.get("PANKG_HOST") or "127.0.0.1",
             port=port,
+            tokens=Path(os.environ["PANKG_TOKENS"]) if os.environ.get("PANKG_TOKENS") else None,
         )

@@ -15,12 +15,17 @@
   tells an anonymous caller which restricted graphs exist. As the protocol says, dataset parameters replace
   the query's ``FROM`` clauses.
 - **Updates** are off: ``update=`` or ``application/sparql-update`` is answered 403 "updates are disabled".
-- **Errors** use the one JSON shape of :mod:`resolvers.errors`: 400 bad or missing query, 403 update,
+- **SERVICE** may only call the endpoints of ``PANKG_SPARQL_SERVICES`` (:mod:`resolvers.federation`); any
+  other is answered 403 before the query runs.
+- **Limits**: on an on-disk store each query runs in a worker process that is killed past
+  ``PANKG_QUERY_TIMEOUT`` or ``PANKG_QUERY_MEMORY`` (503), and an answer over ``PANKG_QUERY_MAX_BYTES`` is 413
+  (:mod:`resolvers.sparql_worker`, :mod:`resolvers.sparql_limits`).
+- **Errors** use the one JSON shape of :mod:`resolvers.errors`: 400 bad or missing query, 403 update or SERVICE,
   405 method, 406 no acceptable format, 413 body over ``max_body`` (default 1 MB, ``PANKG_SPARQL_MAX_BODY``),
   415 body of another media type.
 
-The query runs in Starlette's thread pool: pyoxigraph releases the GIL, so the event loop keeps serving
-other requests while a query runs.
+The request waits in Starlette's thread pool, so the event loop keeps serving other requests while a query
+runs (in a worker process, or on that thread for an in-memory store).
 """
 
 from __future__ import annotations
@@ -40,10 +45,11 @@ from starlette.routing import Route
 
 from graph.errors import PankgError, QueryError
 from graph.store import GraphStore, Scope
-from resolvers import service_description
+from resolvers import service_description, sparql_worker
 from resolvers.errors import error_response
+from resolvers.federation import allowlist_from_env, check_services
 from resolvers.negotiation import negotiate
-from resolvers.sparql_formats import offers_for, pick
+from resolvers.sparql_limits import Limits
 
 MAX_BODY = 1_000_000
 ScopeFor = Callable[[Request], Scope]
@@ -51,10 +57,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
-# Strings, IRIs and comments, skipped left to right, so that a SERVICE keyword is found only where it is one.
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 class BadRequest(QueryError):
@@ -71,23 +73,6 @@ class BodyTooLarge(PankgError):
     """The request body is over the endpoint's size limit."""
 
     status = 413
-
-
-class FederationDisabled(PankgError):
-    """``SERVICE`` would make the server fetch a URL; it stays off until the allowlist (issue 7 item 5)."""
-
-    status = 403
-
-
-def refuse_service(sparql: str) -> None:
-    """Raise 403 for a query that uses ``SERVICE``: pyoxigraph would fetch any URL it names.
-
-    pyoxigraph has no switch to turn ``SERVICE`` off, so the query text is checked: codepoint escapes
-    (``\\u0053ERVICE``) are decoded first, then strings, IRIs and comments are skipped.
-    """
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if _SERVICE.search(_OPAQUE.sub(" ", text)):
-        raise FederationDisabled("SERVICE (federated query) is disabled on this endpoint")
 
 
 class UnsupportedMediaType(PankgError):
@@ -246,30 +231,23 @@ def _as_iri(value: str) -> None:
         raise BadRequest(f"not an IRI in a dataset parameter: {value!r}") from None
 
 
-def execute(store: GraphStore, scope: Scope, operation: Operation, accept: str | None, wanted: str | None) -> tuple[bytes, str]:
-    """Run ``operation`` in ``scope`` and write the answer: ``(body, media type)``. Runs in a worker thread."""
+def execute(
+    store: GraphStore, scope: Scope, operation: Operation, accept: str | None, wanted: str | None,
+    limits: Limits | None = None, services: frozenset[str] = frozenset(),
+) -> tuple[bytes, str]:
+    """Run ``operation`` in ``scope`` within ``limits`` and write the answer: ``(body, media type)``.
+
+    Runs in a worker thread, which waits for a worker process (:mod:`resolvers.sparql_worker`) on an
+    on-disk store. ``SERVICE`` may only call the endpoints in ``services`` (:mod:`resolvers.federation`).
+    """
     for iri in operation.default_graphs + operation.named_graphs:
         _as_iri(iri)
-    refuse_service(operation.query)
+    check_services(operation.query, services)
     with store.reading(scope) as options:
-        # GraphStore.query/serialize have no dataset argument yet; _run is its one guarded entry point.
         dataset = confine(options, operation)
         if operation.base_iri:
             dataset = {**dataset, "base_iri": operation.base_iri}
-        results = store._run(operation.query, dataset)
-        try:
-            fmt = pick(accept, wanted, offers_for(results))
-            if fmt.graph is not None:
-                body = results.serialize(format=fmt.graph)
-            else:
-                body = results.serialize(format=fmt.results)
-        except (OSError, ValueError) as exc:
-            raise QueryError(f"query failed while writing its results: {exc}") from None
-        finally:
-            # pyoxigraph results may only be dropped on the thread that made them; an error's traceback
-            # would otherwise carry them to the event loop's thread.
-            del results
-    return bytes(body or b""), fmt.media_type
+        return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits or Limits())
 
 
 def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str | None) -> tuple[bytes, str]:
@@ -284,6 +262,7 @@ def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str
 def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Callable[[Request], Any]:
     """The ``/sparql`` view, with the caller's scope from ``scope_for`` and bodies up to ``max_body`` bytes."""
     limit = max_body if max_body is not None else int(os.environ.get("PANKG_SPARQL_MAX_BODY", MAX_BODY))
+    limits, services = Limits.from_env(), allowlist_from_env()
 
     async def sparql(request: Request) -> Response:
         if request.method not in ("GET", "HEAD", "POST"):
@@ -306,7 +285,9 @@ def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Ca
         else:
             wanted = request.query_params.get("format")
             operation.base_iri = url
-            content, media = await run_in_threadpool(execute, store, scope, operation, accept, wanted)
+            content, media = await run_in_threadpool(
+                execute, store, scope, operation, accept, wanted, limits, services
+            )
         return Response(content, media_type=media, headers={"Vary": "Accept"})
 
     return sparql

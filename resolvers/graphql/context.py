@@ -1,8 +1,8 @@
 """The per-request context: which store, which scope, the request's deadline and its batch loader.
 
 Built fresh for every HTTP request (so DataLoader caches never leak between readers of different scopes).
-:func:`scope_for` is the one place that decides what a request may read; today every request is
-anonymous and reads ``public``. The token work (issue 7) replaces that function and nothing else.
+:func:`scope_for` is the one place that decides what a request may read: :func:`resolvers.auth.scope_of`,
+``public`` when anonymous, the bearer token's entitlement (its groups' restricted graphs) otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from graph.errors import QueryError
 from graph.store import GraphStore, Scope
+from resolvers.auth import scope_of
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.sparql import PROLOGUE, UserError, python
 
@@ -25,8 +26,9 @@ REQUEST_SECONDS = 10.0
 
 def scope_for(request: Request | None) -> Scope:
     """The store scope a request reads. Anonymous requests read ``public`` only: embargoed datasets show
-    their public stub. Hook for issue 7: map an authenticated request to its wider scope here."""
-    return "public"
+    their public stub; a known bearer token widens it to the caller's groups and proposals (an unknown one
+    raises :class:`~resolvers.auth.Unauthorized`, answered 401)."""
+    return scope_of(request)
 
 
 @dataclass

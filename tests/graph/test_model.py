@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import entities as e
+from graph.access import level
 from graph.errors import RecordInvalid
 from graph.model import RdfModel
 
@@ -17,9 +18,10 @@ BASE = "https://w3id.org/pankg/id/"
 
 
 def graph_of(*items: object, access: str | None = None) -> set[tuple[str, str, str]]:
-    """The triples of the entities, parsed back by oxigraph (so the N-Triples text is checked too)."""
+    """The triples of the entities, parsed back by oxigraph (so the N-Triples text is checked too); ``access``
+    is a level (``public``/``restricted``: any restricted key, :mod:`graph.access`)."""
     model = RdfModel(as_of=TODAY)
-    lines = [f"{s} {p} {o} ." for item in items for s, p, o, acc in model.quads(item) if access in (None, acc)]
+    lines = [f"{s} {p} {o} ." for item in items for s, p, o, acc in model.quads(item) if access in (None, level(acc))]
     return {
         (t.subject.value, t.predicate.value, t.object.value)
         for t in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)

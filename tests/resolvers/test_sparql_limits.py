@@ -1,0 +1,141 @@
+"""Query limits of /sparql: an exploding query is stopped (time, memory) while others are answered; answer size.
+
+The time and memory limits need a worker process over an on-disk store (``resolvers.sparql_worker``), so these
+tests load a chain of 3000 ``ex:p`` links into a store in ``tmp_path``; ``?x ex:p+ ?y`` on it has 4.5 million
+answers and would run for many seconds and take gigabytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.store import GraphStore
+from loaders.base import load
+from loaders.rdf import RdfFileSource
+from pankg.app import create_app
+from resolvers import sparql_worker
+from resolvers.sparql_limits import Limits
+from tests.resolvers.test_sparql_protocol import error
+
+EXPLODE = "SELECT * { ?x <http://ex.org/p>+ ?y }"
+SMALL = "ASK { <http://ex.org/n0> <http://ex.org/p> <http://ex.org/n1> }"
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> Iterator[GraphStore]:
+    ttl = tmp_path / "chain.ttl"
+    ttl.write_text("".join(f"<http://ex.org/n{i}> <http://ex.org/p> <http://ex.org/n{i + 1}> .\n" for i in range(3000)))
+    store = GraphStore(tmp_path / "kg")
+    load(store, RdfFileSource(ttl))
+    try:
+        yield store
+    finally:
+        sparql_worker.close_pools()
+        store.close()
+
+
+async def get(client: httpx.AsyncClient, query: str) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = await client.get("/sparql", params={"query": query})
+    return response, time.monotonic() - started
+
+
+def client_for(store: GraphStore) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(store)), base_url="http://pankg.test")
+
+
+def test_exploding_query_is_stopped_while_others_answer(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "2")
+
+    async def run() -> None:
+        async with client_for(chain) as client:
+            warm, _ = await get(client, SMALL)  # a worker up before the clock matters
+            assert warm.json()["boolean"] is True
+            big = asyncio.create_task(get(client, EXPLODE))
+            await asyncio.sleep(0.3)
+            small = [await get(client, SMALL) for _ in range(3)]  # while the big one runs
+            assert not big.done()
+            response, took = await big
+            assert "2 s" in error(response, 503) and response.json()["error"]["type"] == "QueryTimeout"
+            assert 1.9 < took < 5
+            assert all(r.status_code == 200 and r.json()["boolean"] is True and t < 1.5 for r, t in small)
+            after, _ = await get(client, SMALL)  # the killed worker was replaced
+            assert after.status_code == 200 and after.json()["boolean"] is True
+
+    asyncio.run(run())
+
+
+def test_memory_limit_stops_the_query(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "20")
+    monkeypatch.setenv("PANKG_QUERY_MEMORY", "200")
+
+    async def run() -> None:
+        async with client_for(chain) as client:
+            response, took = await get(client, EXPLODE)
+            assert "200 MB" in error(response, 503) and response.json()["error"]["type"] == "QueryOutOfMemory"
+            assert took < 15
+            after, _ = await get(client, SMALL)
+            assert after.status_code == 200
+
+    asyncio.run(run())
+
+
+def test_answer_over_the_size_limit_is_413(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANKG_QUERY_MAX_BYTES", "5000")
+
+    async def run() -> None:
+        async with client_for(chain) as client:
+            response, _ = await get(client, "SELECT * { ?s ?p ?o }")
+            assert "5,000 bytes" in error(response, 413) and response.json()["error"]["type"] == "ResultTooLarge"
+            fits, _ = await get(client, "SELECT * { ?s ?p ?o } LIMIT 5")
+            assert fits.status_code == 200 and len(fits.json()["results"]["bindings"]) == 5
+
+    asyncio.run(run())
+
+
+def test_worker_reports_errors_as_the_thread_did(chain: GraphStore) -> None:
+    async def run() -> None:
+        async with client_for(chain) as client:
+            bad, _ = await get(client, "SELECT * {")
+            assert "syntax" in error(bad, 400).lower()
+            csv = await client.get("/sparql", params={"query": SMALL}, headers={"accept": "text/csv"})
+            error(csv, 406)
+
+    asyncio.run(run())
+
+
+def test_worker_sees_a_load_made_after_it_started(chain: GraphStore, tmp_path: Path) -> None:
+    """The worker opens the store read only per query, so what the server's writer loaded is visible."""
+
+    async def ask() -> bool:
+        async with client_for(chain) as client:
+            response, _ = await get(client, "ASK { <http://ex.org/late> ?p ?o }")
+            assert response.status_code == 200, response.text
+            return bool(response.json()["boolean"])
+
+    assert asyncio.run(ask()) is False
+    late = tmp_path / "late.ttl"
+    late.write_text("<http://ex.org/late> <http://ex.org/p> <http://ex.org/n0> .\n")
+    load(chain, RdfFileSource(late))
+    assert asyncio.run(ask()) is True
+
+
+def test_in_memory_store_keeps_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No directory for a worker to open: the query runs on the thread, with the result-size limit only."""
+    store = GraphStore()
+    body, media = sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", {}, None, None, Limits())
+    assert media == "application/sparql-results+json" and body.count(b'"x"') == 4
+    with pytest.raises(Exception, match="over 50 bytes"):
+        sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", {}, None, None, Limits(max_bytes=50))
+
+
+def test_bad_limit_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "soon")
+    with pytest.raises(Exception, match="PANKG_QUERY_TIMEOUT"):
+        Limits.from_env()
