@@ -9,7 +9,7 @@ file holds no secret a reader of it could replay::
         groups: [esrf-ma1234]        # owner groups of the catalogue (SciCat ownerGroup)
         proposals: [MA-1234]         # proposals whose team sees their embargoed data
         staff: false                 # true: every restricted graph (never the meta graph)
-        update: false                # reserved for SPARQL Update (issue 7 item 2)
+        update: false                # may run SPARQL Update on user graphs (docs/sparql.md)
 
 A request without ``Authorization`` is anonymous and reads ``public``; ``Authorization: Bearer <token>``
 with a known token reads the caller's :class:`~graph.access.Entitlement`; any other ``Authorization`` is

@@ -14,7 +14,8 @@
   graph that does not exist: it contributes nothing, and the answer is 200, not 403, so the endpoint never
   tells an anonymous caller which restricted graphs exist. As the protocol says, dataset parameters replace
   the query's ``FROM`` clauses.
-- **Updates** are off: ``update=`` or ``application/sparql-update`` is answered 403 "updates are disabled".
+- **Updates** (``update=`` or ``application/sparql-update``) are handed to :mod:`resolvers.sparql_update`: off
+  without a tokens file (403), and then only for bearer tokens marked ``update: true``.
 - **SERVICE** may only call the endpoints of ``PANKG_SPARQL_SERVICES`` (:mod:`resolvers.federation`); any
   other is answered 403 before the query runs.
 - **Limits**: on an on-disk store each query runs in a worker process that is killed past
@@ -45,11 +46,14 @@ from starlette.routing import Route
 
 from graph.errors import PankgError, QueryError
 from graph.store import GraphStore, Scope
-from resolvers import service_description, sparql_worker
+from resolvers import service_description, sparql_update, sparql_worker
 from resolvers.errors import error_response
 from resolvers.federation import allowlist_from_env, check_services
 from resolvers.negotiation import negotiate
 from resolvers.sparql_limits import Limits
+from resolvers.sparql_update import UpdateRequest, UpdatesDisabled
+
+__all__ = ["UpdatesDisabled", "routes", "parse_operation", "execute"]
 
 MAX_BODY = 1_000_000
 ScopeFor = Callable[[Request], Scope]
@@ -61,12 +65,6 @@ _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 
 class BadRequest(QueryError):
     """The request is not a SPARQL protocol operation (no query, two queries, undecodable body)."""
-
-
-class UpdatesDisabled(PankgError):
-    """SPARQL Update is not offered (yet): the endpoint is read only."""
-
-    status = 403
 
 
 class BodyTooLarge(PankgError):
@@ -137,17 +135,20 @@ def _utf8(body: bytes, charset: str | None) -> str:
         raise BadRequest("the body is not valid UTF-8") from None
 
 
-def parse_operation(method: str, content_type: str, url_params: list[tuple[str, str]], body: bytes) -> Operation | None:
+def parse_operation(
+    method: str, content_type: str, url_params: list[tuple[str, str]], body: bytes
+) -> Operation | UpdateRequest | None:
     """The query operation of a request, or None for a plain ``GET /sparql`` (the service description).
 
-    Raises 403 for any update, 415 for a POST body of another type, 400 for zero or several queries.
+    An update comes back unchecked as an :class:`UpdateRequest` (the caller is authorized first). Raises 415
+    for a POST body of another type, 400 for zero or several queries.
     """
     params = list(url_params)
     direct: str | None = None
     if method == "POST":
         media, charset = _media(content_type)
         if media == UPDATE:
-            raise UpdatesDisabled("updates are disabled: this endpoint is read only")
+            return UpdateRequest(method, params, _utf8(body, charset))
         if media == FORM:
             try:
                 params += parse_qsl(_utf8(body, charset), keep_blank_values=True, errors="strict")
@@ -159,8 +160,8 @@ def parse_operation(method: str, content_type: str, url_params: list[tuple[str, 
             raise UnsupportedMediaType(
                 f"POST a query as {FORM} (query=...) or as {QUERY}, not as {media or 'a body without Content-Type'}"
             )
-    if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
-        raise UpdatesDisabled("updates are disabled: this endpoint is read only")
+    if sparql_update.is_update(params):
+        return UpdateRequest(method, params)
     queries = [value for name, value in params if name == "query"]
     if direct is not None:
         queries.append(direct)
@@ -280,6 +281,8 @@ def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Ca
         scope = scope_for(request)
         accept = request.headers.get("accept")
         url = str(request.url.replace(query=""))
+        if isinstance(operation, UpdateRequest):
+            return await sparql_update.run(request, operation, url)
         if operation is None:
             content, media = await run_in_threadpool(describe_service, store, scope, url, accept)
         else:

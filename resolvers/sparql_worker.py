@@ -109,7 +109,7 @@ def _cap_memory(extra: int) -> None:
 
 
 _VANISHED = ("No such file", "Corruption")
-ATTEMPTS = 4
+ATTEMPTS = 12
 
 
 def _answer_job(path: str, job: Job, memory: int) -> tuple[bytes, str]:
@@ -122,10 +122,10 @@ def _answer_job(path: str, job: Job, memory: int) -> tuple[bytes, str]:
     for attempt in range(ATTEMPTS):
         try:
             return _answer_once(path, job, memory)
-        except QueryError as exc:
+        except (QueryError, OSError, RuntimeError) as exc:  # pyoxigraph reports a vanished file in either
             if attempt == ATTEMPTS - 1 or not any(marker in str(exc) for marker in _VANISHED):
                 raise
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(min(0.05 * (attempt + 1), 0.3))
     raise AssertionError("unreachable")
 
 
@@ -139,11 +139,12 @@ def _answer_once(path: str, job: Job, memory: int) -> tuple[bytes, str]:
     try:
         try:
             results = store.query(sparql, **oxigraph_dataset(dataset))
+            # Results are lazy: a vanished file may only show while they are written out.
+            return answer(results, accept, wanted, max_bytes)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
-        return answer(results, accept, wanted, max_bytes)
     finally:
         _cap_memory(0)
 

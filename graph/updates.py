@@ -1,0 +1,149 @@
+"""User graphs: the named graphs SPARQL Update (and the Graph Store Protocol) may write, and how an update is
+applied without touching what pankg loaded.
+
+pankg's own graphs are replaced as a whole by every load (:meth:`GraphStore.replace_source`) and counted in
+the meta graph, so an edit to them would be lost at the next load or leave the counts wrong. Updates therefore
+write *user graphs* only: any named graph outside pankg's namespace (``<base>graph/``) other than the meta
+graph, that is either new or was itself written by an update. Each user graph is registered as a source of
+kind ``sparql`` whose location is the graph's IRI, so ``pankg stats``, the service description and every scope
+see it like any loaded graph. User graphs are public (``docs/access.md``).
+
+An update runs first on a scratch in-memory store that holds a copy of the user graphs and nothing else:
+
+- its ``WHERE`` clauses read the user graphs only, so no update can copy restricted or meta data into a
+  public graph (oxigraph's ``Store.update`` takes no dataset to confine it to a scope);
+- ``CLEAR ALL`` / ``DROP ALL`` mean the user graphs;
+- the result is checked (no write to the default graph, to pankg's graphs or to a graph pankg did not write),
+  then the changed graphs are written back with their registrations in **one** SPARQL update, one
+  transaction. An update that fails anywhere leaves the store as it was.
+
+The cost is a copy of the user graphs per update: fine for the annotations and corrections they are for, not
+a bulk-load path (use ``pankg load``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import pyoxigraph as ox
+
+from graph import registry
+from graph.errors import PankgError, QueryError
+from graph.registry import SourceGraph, SourceInfo
+from graph.store import VERSION, GraphStore, _brief
+
+KIND = "sparql"
+# Strings, IRIs and comments, skipped so that a keyword is found only where it is one (as resolvers.federation).
+_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
+_FETCHING = re.compile(r"\b(LOAD|SERVICE)\b", re.IGNORECASE)
+_IRI = re.compile(r'<([^<>"{}|^`\s]*)>')
+
+
+class UpdateRefused(PankgError):
+    """An update this store does not run: it writes pankg's graphs or the default graph, or fetches a URL."""
+
+    status = 403
+
+
+def managed(store: GraphStore, graph: str) -> bool:
+    """True for a graph pankg owns: the meta graph and everything under ``<base>graph/`` (loads replace them)."""
+    return graph == store.meta or graph.startswith(store.minter.minted("graph", ""))
+
+
+def user_graphs(store: GraphStore) -> dict[str, SourceInfo]:
+    """The user graphs, by graph IRI, with their registrations."""
+    return {info.location: info for info in store.sources.values() if info.kind == KIND}
+
+
+def check_writable(store: GraphStore, graph: str, users: dict[str, SourceInfo] | None = None) -> None:
+    """Raise :class:`UpdateRefused` unless an update may write ``graph``."""
+    if managed(store, graph):
+        raise UpdateRefused(
+            f"<{graph}> is managed by pankg (loaded sources and the meta graph are replaced by loads): "
+            "updates may write only other named graphs"
+        )
+    users = user_graphs(store) if users is None else users
+    if graph not in users and store._store.contains_named_graph(ox.NamedNode(graph)):
+        raise UpdateRefused(f"<{graph}> was not written by an update: updates leave it alone")
+
+
+def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) -> list[str]:
+    """Run a SPARQL update against the user graphs and commit it atomically; returns the graphs it changed.
+
+    Raises :class:`QueryError` (400) for a syntax error and :class:`UpdateRefused` (403) for an update that
+    would touch anything but user graphs; in both cases nothing is written.
+    """
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if found := _FETCHING.search(_OPAQUE.sub(" ", text)):
+        raise UpdateRefused(f"{found.group(1).upper()} is not allowed in an update: the server fetches no URL")
+    for iri in _IRI.findall(text):
+        if managed(store, iri):
+            check_writable(store, iri)
+    # Updates take turns with loads: the copy, the run and the commit see one state of the user graphs.
+    with store._write_lock:  # noqa: SLF001 - the store's one writer lock; store.py is at its size cap
+        users = user_graphs(store)
+        scratch = ox.Store()
+        before: dict[str, set[ox.Quad]] = {}
+        for graph in users:
+            before[graph] = set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            scratch.extend(before[graph])
+        try:
+            scratch.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"update failed: {_brief(exc)}") from None
+        if next(iter(scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+            raise UpdateRefused(
+                "updates may not write the default graph (it is the union of the graphs a caller sees): "
+                "write to a named graph, e.g. INSERT DATA { GRAPH <http://example.org/notes> { ... } }"
+            )
+        after = {g.value: set(scratch.quads_for_pattern(None, None, None, g))
+                 for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)}
+        changed = sorted(g for g in set(before) | set(after) if before.get(g, set()) != after.get(g, set()))
+        for graph in changed:
+            check_writable(store, graph, users)
+        if changed:
+            _commit(store, users, {g: after.get(g, set()) for g in changed})
+        return changed
+
+
+_ESCAPED = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _commit(store: GraphStore, users: dict[str, SourceInfo], contents: dict[str, set[ox.Quad]]) -> None:
+    """Write the new contents of the changed user graphs and their registrations in one transaction."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    steps = [f"DROP SILENT GRAPH <{g}>" for g in contents]
+    lines = [f"GRAPH <{q.graph_name.value}> {{ {q.subject} {q.predicate} {q.object} }}"  # type: ignore[union-attr]
+             for quads in contents.values() for q in quads]
+    if lines:  # one INSERT DATA, so blank nodes shared between graphs stay shared
+        steps.append("INSERT DATA {\n" + "\n".join(lines) + "\n}")
+    registered: dict[str, SourceInfo | None] = {}
+    for graph, quads in contents.items():
+        src = registry.source_iri(store.minter, KIND, graph)
+        if not quads:
+            steps.append(registry.remove_update(store.meta, src))
+            registered[src] = None
+            continue
+        old = users.get(graph)
+        digest = hashlib.sha256("\n".join(sorted(str(q) for q in quads)).encode()).hexdigest()
+        info = SourceInfo(src, KIND, graph, digest, (old.generation if old else 0) + 1, now, VERSION,
+                          (SourceGraph(graph, "public", len(quads), "public"),))
+        steps.append(registry.swap_update(store.meta, info))
+        registered[src] = info
+    if not store._base_recorded:  # noqa: SLF001
+        steps.insert(0, registry.base_update(store.minter.base))
+    try:
+        store._store.update(" ;\n".join(steps))  # noqa: SLF001
+    except (OSError, ValueError, TypeError, SyntaxError) as exc:
+        raise QueryError(f"update failed: {_brief(exc)}") from None
+    store._base_recorded = True  # noqa: SLF001
+    with store._state_lock:  # noqa: SLF001
+        for src, info in registered.items():
+            if info is None:
+                store._sources.pop(src, None)  # noqa: SLF001
+            else:
+                store._sources[src] = info  # noqa: SLF001

@@ -1,0 +1,163 @@
+"""SPARQL Update over ``/sparql``: 401/403 without the right token, user graphs only, atomic, visible to readers."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from graph import registry
+from graph.access import Entitlement
+from graph.stats import stats
+from graph.store import GraphStore
+from graph.updates import KIND
+from loaders.base import load
+from loaders.rdf import RdfFileSource
+from pankg.app import create_app
+from resolvers.auth import Caller, Tokens
+
+TOKENS = Tokens({
+    Tokens.digest("writer"): Caller("writer", Entitlement(), update=True),
+    Tokens.digest("reader"): Caller("reader", Entitlement(staff=True)),
+})
+NOTE = "INSERT DATA { GRAPH <http://example.org/notes> { <http://example.org/d1> <http://example.org/note> 'hi' } }"
+ASK_NOTE = "ASK { GRAPH ?g { <http://example.org/d1> <http://example.org/note> 'hi' } }"
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> GraphStore:
+    data = tmp_path / "data.nt"
+    data.write_text("<http://example.org/d1> <http://purl.org/dc/terms/title> \"Loaded\" .\n")
+    store = GraphStore()
+    load(store, RdfFileSource(data))
+    return store
+
+
+def call(store: GraphStore, method: str, token: str | None = None, tokens: Tokens | None = TOKENS,
+         **kwargs: Any) -> httpx.Response:
+    headers = {**kwargs.pop("headers", {}), **({"authorization": f"Bearer {token}"} if token else {})}
+
+    async def run() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(store, tokens))
+        async with httpx.AsyncClient(transport=transport, base_url="http://pankg.test") as client:
+            return await client.request(method, "/sparql", headers=headers, **kwargs)
+
+    return asyncio.run(run())
+
+
+def update(store: GraphStore, text: str, token: str | None = "writer", form: bool = False) -> httpx.Response:
+    if form:
+        return call(store, "POST", token, data={"update": text})
+    return call(store, "POST", token, content=text.encode(), headers={"content-type": "application/sparql-update"})
+
+
+def ask(store: GraphStore, query: str, token: str | None = None) -> bool:
+    got = call(store, "GET", token, params={"query": query}, headers={"accept": "application/sparql-results+json"})
+    assert got.status_code == 200, got.text
+    return bool(got.json()["boolean"])
+
+
+def snapshot(store: GraphStore) -> tuple[set[str], dict[str, Any]]:
+    _, rows = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return {" ".join(map(str, row)) for row in rows}, store.sources
+
+
+def test_no_authorization_is_401_with_a_bearer_challenge(store: GraphStore) -> None:
+    before = snapshot(store)
+    for form in (True, False):
+        got = update(store, NOTE, token=None, form=form)
+        assert got.status_code == 401 and got.headers["www-authenticate"].startswith("Bearer")
+        assert "Bearer" in got.json()["error"]["message"]
+    assert snapshot(store) == before
+
+
+def test_a_token_without_update_is_403_and_an_unknown_one_401(store: GraphStore) -> None:
+    before = snapshot(store)
+    got = update(store, NOTE, token="reader")
+    assert got.status_code == 403 and "update: true" in got.json()["error"]["message"]
+    got = update(store, NOTE, token="nobody")
+    assert got.status_code == 401 and 'error="invalid_token"' in got.headers["www-authenticate"]
+    assert snapshot(store) == before
+
+
+def test_without_a_tokens_file_updates_are_disabled(store: GraphStore) -> None:
+    got = call(store, "POST", tokens=None, data={"update": NOTE})
+    assert got.status_code == 403 and "updates are disabled" in got.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("form", [True, False])
+def test_insert_data_is_seen_by_anonymous_readers_and_registered(store: GraphStore, form: bool) -> None:
+    assert not ask(store, ASK_NOTE)
+    got = update(store, NOTE, form=form)
+    assert got.status_code == 204, got.text
+    assert ask(store, ASK_NOTE)  # anonymous: user graphs are public
+    assert ask(store, ASK_NOTE, token="reader")
+    info = store.find_source(KIND, "http://example.org/notes")
+    assert info is not None and info.graphs[0].iri == "http://example.org/notes" and info.triples == 1
+    assert ("sparql", "http://example.org/notes", 1) in {(g.source_kind, g.location, g.triples)
+                                                          for g in stats(store).graphs}
+    assert registry.read_sources(store._store, store.meta) == store.sources  # the meta graph agrees
+    assert update(store, "DELETE DATA { GRAPH <http://example.org/notes> { <http://example.org/d1> "
+                         "<http://example.org/note> 'hi' } }").status_code == 204
+    assert registry.read_sources(store._store, store.meta) == store.sources
+    assert not ask(store, ASK_NOTE) and store.find_source(KIND, "http://example.org/notes") is None
+
+
+def test_where_reads_user_graphs_only(store: GraphStore) -> None:
+    """An update cannot copy loaded (possibly restricted) data into a public graph."""
+    got = update(store, "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert got.status_code == 204
+    assert store.find_source(KIND, "http://example.org/copy") is None
+    assert update(store, NOTE).status_code == 204
+    assert update(store, "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } "
+                         "WHERE { GRAPH <http://example.org/notes> { ?s ?p ?o } }").status_code == 204
+    info = store.find_source(KIND, "http://example.org/copy")
+    assert info is not None and info.triples == 1
+
+
+def test_loaded_graphs_the_meta_graph_and_the_default_graph_are_refused(store: GraphStore) -> None:
+    loaded = store.graphs("public")[0]
+    assert update(store, NOTE).status_code == 204
+    before = snapshot(store)
+    triple = "<http://example.org/d1> <http://example.org/p> 'x'"
+    for text in (
+        f"INSERT DATA {{ GRAPH <{loaded}> {{ {triple} }} }}",
+        f"DROP GRAPH <{loaded}>",
+        f"INSERT DATA {{ GRAPH <{store.meta}> {{ {triple} }} }}",
+        f"DELETE WHERE {{ GRAPH <{store.meta}> {{ ?s ?p ?o }} }}",
+        f"INSERT DATA {{ {triple} }}",
+        f"INSERT DATA {{ GRAPH <http://example.org/notes> {{ {triple} }} }} ; INSERT DATA {{ {triple} }}",
+        "LOAD <http://example.org/data.ttl> INTO GRAPH <http://example.org/notes>",
+    ):
+        got = update(store, text)
+        assert got.status_code == 403, (text, got.text)
+        assert got.json()["error"]["message"] and "Traceback" not in got.text
+    assert snapshot(store) == before
+
+
+def test_clear_all_clears_the_user_graphs_only(store: GraphStore) -> None:
+    assert update(store, NOTE).status_code == 204
+    loaded = store.count("public")
+    assert update(store, "CLEAR ALL", form=True).status_code == 204
+    assert not ask(store, ASK_NOTE) and store.count("public") == loaded - 1
+    assert ask(store, "ASK { ?d <http://purl.org/dc/terms/title> 'Loaded' }")
+
+
+def test_a_syntax_error_is_400_and_changes_nothing(store: GraphStore) -> None:
+    assert update(store, NOTE).status_code == 204
+    before = snapshot(store)
+    got = update(store, "CLEAR ALL ; INSERT DATA { GRAPH <http://example.org/notes> { <http://a> ")
+    assert got.status_code == 400 and "syntax" in got.json()["error"]["message"]
+    assert snapshot(store) == before
+
+
+def test_bad_update_requests_are_400(store: GraphStore) -> None:
+    assert call(store, "GET", "writer", params={"update": NOTE}).status_code == 400
+    twice = urlencode([("update", NOTE), ("update", NOTE)]).encode()
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert call(store, "POST", "writer", content=twice, headers=form).status_code == 400
+    assert call(store, "POST", "writer", data={"update": NOTE, "using-graph-uri": "http://e.org/g"}).status_code == 400
