@@ -21,12 +21,11 @@ import datetime as dt
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from phases import baselines, print_comparison, run_phase, serve_phase  # noqa: E402
+from phases import baselines, load_phase, print_comparison, run_phase, serve_phase  # noqa: E402
 
 KERNEL = "http://datacite.org/schema/kernel-4"
 FACILITIES = [("https://ror.org/02550n020", "ESRF"), ("https://ror.org/01wntqw50", "DESY"),
@@ -93,20 +92,7 @@ def phase_generate(folder: str, records: str, files: str) -> dict[str, float]:
 
 
 def phase_pankg(store_dir: str, folder: str) -> dict[str, float]:
-    from graph.store import GraphStore
-    from loaders import datacite
-    from loaders.base import load
-
-    start = time.perf_counter()
-    triples = warnings = 0
-    with GraphStore(store_dir) as store:
-        for source in datacite.sources([folder]):
-            report = load(store, source, as_of=dt.date(2026, 11, 21))
-            assert report.result is not None
-            triples += report.result.source.triples
-            warnings += len(report.warnings)
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "triples": triples, "warnings": warnings}
+    return load_phase(store_dir, "datacite", folder)
 
 
 def main() -> None:

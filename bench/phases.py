@@ -49,6 +49,26 @@ def phase_raw(store_dir: str, rdf_file: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "triples": len(store)}
 
 
+def load_phase(store_dir: str, kind: str, location: str) -> dict[str, float]:
+    """``pankg load KIND LOCATION`` into a fresh on-disk store, as the CLI does it: seconds, triples, warnings."""
+    import datetime as dt
+
+    from graph.store import GraphStore
+    from loaders import LOADERS
+    from loaders.base import load
+
+    start = time.perf_counter()
+    triples = warnings = 0
+    with GraphStore(store_dir) as store:
+        for source in LOADERS[kind]([location], False):
+            report = load(store, source, as_of=dt.date(2026, 11, 21))
+            assert report.result is not None
+            triples += report.result.source.triples
+            warnings += len(report.warnings)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "triples": triples, "warnings": warnings}
+
+
 def run_phase(script: str, *args: str) -> dict[str, float]:
     """Run ``script --phase ARGS...`` in a child process and return the figures it printed."""
     out = subprocess.run([sys.executable, script, "--phase", *args], check=True, capture_output=True, text=True)

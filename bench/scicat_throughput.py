@@ -22,12 +22,11 @@ import json
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from phases import baselines, print_comparison, run_phase, serve_phase  # noqa: E402
+from phases import baselines, load_phase, print_comparison, run_phase, serve_phase  # noqa: E402
 
 TECHNIQUES = [
     ("PaNET01168", "serial_femtosecond_crystallography"),
@@ -183,21 +182,7 @@ def phase_generate(folder: str, datasets: str) -> dict[str, float]:
 
 
 def phase_pankg(store_dir: str, folder: str) -> dict[str, float]:
-    from graph.store import GraphStore
-    from loaders import scicat
-    from loaders.base import load
-
-    start = time.perf_counter()
-    triples = 0
-    warnings = 0
-    with GraphStore(store_dir) as store:
-        for source in scicat.sources([folder]):
-            report = load(store, source, as_of=dt.date(2026, 11, 21))
-            assert report.result is not None
-            triples += report.result.source.triples
-            warnings += len(report.warnings)
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "triples": triples, "warnings": warnings}
+    return load_phase(store_dir, "scicat", folder)
 
 
 def main() -> None:
