@@ -113,18 +113,7 @@ def relation_quads(m: RdfModel, s: str, doi: str, n: int, rel: e.RelatedIdentifi
     yield node, pankg.relatedResource, target, PUBLIC
     if rel.identifier:
         yield node, dcterms.identifier, literal(rel.identifier), PUBLIC
-    if rel.identifier_type:
-        yield node, pankg.identifierType, literal(rel.identifier_type), PUBLIC
-    if rel.resource_type_general:
-        yield node, pankg.resourceTypeGeneral, literal(rel.resource_type_general), PUBLIC
-    if rel.relation_information:
-        yield node, pankg.relationTypeInformation, literal(rel.relation_information), PUBLIC
-    if rel.metadata_scheme:
-        yield node, pankg.relatedMetadataScheme, literal(rel.metadata_scheme), PUBLIC
-    if rel.scheme_uri:
-        yield node, pankg.schemeURI, iri(rel.scheme_uri), PUBLIC
-    if rel.scheme_type:
-        yield node, pankg.schemeType, literal(rel.scheme_type), PUBLIC
+    yield from _item_relation(rel, node)
 
 
 def datacite_quads(m: RdfModel, d: e.DoiRecord, s: str, doi: str) -> Iterator[Quad]:
@@ -313,7 +302,8 @@ def _related_item(m: RdfModel, s: str, doi: str, n: int, item: e.RelatedItem) ->
 
 
 def _item_relation(rel: e.RelatedIdentifier, node: str) -> Iterator[Quad]:
-    """What a related item's relation says beyond its type: kept on the item itself (it belongs to this record)."""
+    """What a relation says beyond its type and target: on a related item itself (it belongs to this record), or
+    on the qualified node of a related identifier."""
     if rel.resource_type_general:
         yield node, pankg.resourceTypeGeneral, literal(rel.resource_type_general), PUBLIC
     if rel.relation_information:
