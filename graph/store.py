@@ -229,9 +229,10 @@ class GraphStore:
                 self._base_recorded = True
             self._leave_union_mode()
             try:
-                written = self._stage(quads, graph_for)
+                stage = bulk_write(self._store, quads, graph_for)
+                written, known = stage.quads, stage.triples
                 graphs = tuple(
-                    SourceGraph(g, level(access), self._count_graph(g), access)
+                    SourceGraph(g, level(access), known.get(access) or self._count_graph(g), access)
                     for access, g in sorted(staged.items()) if written[access]
                 )
                 info = SourceInfo(
@@ -281,9 +282,6 @@ class GraphStore:
         with self._state_lock:
             self._clean = False
         self._epochs.wait_for_older(self._epochs.advance(), COLLECT_WAIT_SECONDS)
-
-    def _stage(self, quads: Iterable[Quad], graph_for: Callable[[str], str]) -> dict[str, int]:
-        return dict(bulk_write(self._store, quads, graph_for))
 
     def release(self, as_of: dt.date | None = None) -> list[SourceInfo]:
         """Make public the restricted graphs whose embargo has ended by ``as_of`` (default today); returns

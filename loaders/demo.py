@@ -26,9 +26,11 @@ from loaders.base import LoadReport, entity_quads
 
 NAME = "demo"
 LOCATION = "pankg:demo"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 EMBARGO_YEARS = 3
 HISTORY_DAYS = 8 * 365
+BEAMTIME_DAYS = 4
+"""A beamtime's length: its raw datasets are made within it, and its end starts the embargo."""
 TEST_DOI_PREFIX = "10.5072"
 
 
@@ -107,6 +109,9 @@ class DemoCatalogue:
         proposal = f"{fac.short}-{number:06d}"
         samples = rng.sample(data.SAMPLES, rng.randint(1, 3))
         start = self.today - dt.timedelta(days=rng.uniform(30, HISTORY_DAYS))
+        # As the facilities' data policies say: the embargo runs from the end of the experiment, so all
+        # of a proposal's data opens the same day (one restricted graph per proposal, not per dataset).
+        embargo_end = _years_later(start + dt.timedelta(days=BEAMTIME_DAYS), EMBARGO_YEARS)
         yield e.Proposal(proposal, f"{technique.label.capitalize()} of {samples[0][0]} at {fac.short} {instrument}",
                          fac.ror, team[0], abstract=f"Beamtime at {fac.short} {instrument} to study {samples[0][2]}.")
         sample_pids = []
@@ -117,7 +122,7 @@ class DemoCatalogue:
         raw_count = max(1, round(budget * 0.6)) if budget > 1 else 1
         raws: list[e.Dataset] = []
         for k in range(raw_count):
-            created = dt.datetime.combine(start, dt.time()) + dt.timedelta(hours=rng.uniform(0, 96))
+            created = dt.datetime.combine(start, dt.time()) + dt.timedelta(hours=rng.uniform(0, 24 * BEAMTIME_DAYS))
             sample = rng.randrange(len(samples))
             raw = e.Dataset(
                 pid=f"{proposal}-{k + 1:03d}",
@@ -134,7 +139,7 @@ class DemoCatalogue:
                 parameters=self._parameters(rng, technique.probe),
                 files=self._files(rng, proposal, instrument, k),
                 license="CC-BY-4.0",
-                embargo_end=_years_later(created.date(), EMBARGO_YEARS),
+                embargo_end=embargo_end,
             )
             raws.append(raw)
             yield raw
@@ -159,7 +164,7 @@ class DemoCatalogue:
                 techniques=(technique.iri,),
                 creators=team[:1],
                 license="CC-BY-4.0",
-                embargo_end=_years_later(created.date(), EMBARGO_YEARS),
+                embargo_end=embargo_end,
             )
             public = derived.embargo_end is None or derived.embargo_end <= self.today
             yield e.AnalysisRun(f"{proposal}/run-{k + 1}", f"{sw.key}@{version}",

@@ -63,10 +63,17 @@ def print_stats(stats: Stats, console: Console) -> None:
         table.add_row(name, f"{count:,}")
     table.add_row("embargoed datasets", f"{stats.embargoed_datasets:,}")
     console.print(table)
-    graphs = Table("source", "location", "access", "triples", title="Source graphs")
+    # One row per source and access level: a catalogue's restricted details are one graph per owner group,
+    # thousands of rows that say nothing apart (``--json`` lists every graph).
+    rows: dict[tuple[str, str, str], list[int]] = {}
     for g in stats.graphs:
-        graphs.add_row(g.source_kind, g.location, g.access, f"{g.triples:,}")
-    graphs.add_row("", "", "total", f"{stats.triples:,}")
+        row = rows.setdefault((g.source_kind, g.location, g.access), [0, 0])
+        row[0] += 1
+        row[1] += g.triples
+    graphs = Table("source", "location", "access", "graphs", "triples", title="Source graphs")
+    for (kind, location, access), (count, triples) in rows.items():
+        graphs.add_row(kind, location, access, f"{count:,}", f"{triples:,}")
+    graphs.add_row("", "", "total", f"{len(stats.graphs):,}", f"{stats.triples:,}")
     console.print(graphs)
 
 
@@ -77,7 +84,14 @@ def print_report(report: LoadReport, console: Console) -> None:
     assert report.result is not None
     info = report.result.source
     parts = ", ".join(f"{n:,} {k}" for k, n in sorted(report.entities.items()))
-    graphs = ", ".join(f"{g.triples:,} {g.access}" for g in info.graphs)
+    levels: dict[str, list[int]] = {}
+    for g in info.graphs:
+        level = levels.setdefault(g.access, [0, 0])
+        level[0] += 1
+        level[1] += g.triples
+    graphs = ", ".join(
+        f"{triples:,} {access}" + (f" (in {count:,} graphs)" if count > 1 else "") for access, (count, triples) in levels.items()
+    )
     console.print(
         f"[green]loaded[/green] {report.location}: {parts or 'nothing'}; triples: {graphs or '0'}", soft_wrap=True
     )

@@ -37,6 +37,17 @@ def test_demo_then_stats_as_json(demo_dir: Path) -> None:
     assert stats["triples"] == sum(g["triples"] for g in stats["graphs"]) > 1000
 
 
+def test_stats_table_sums_a_sources_restricted_graphs_in_one_row(demo_dir: Path) -> None:
+    stats = json.loads(runner.invoke(app, ["stats", "--json", "--data", str(demo_dir)]).output)
+    restricted = [g for g in stats["graphs"] if g["access"] == "restricted"]
+    assert len(restricted) > 1  # one graph per proposal under embargo
+    table = runner.invoke(app, ["stats", "--data", str(demo_dir)], env={"COLUMNS": "200"}).output
+    rows = [line for line in table.splitlines() if "restricted" in line]
+    assert len(rows) == 1
+    cells = [c.strip() for c in rows[0].split("│") if c.strip()]
+    assert cells[-2:] == [f"{len(restricted):,}", f"{sum(g['triples'] for g in restricted):,}"]
+
+
 def test_the_same_demo_again_changes_nothing(demo_dir: Path) -> None:
     before = json.loads(runner.invoke(app, ["stats", "--json", "--data", str(demo_dir)]).output)
     again = runner.invoke(app, ["demo", "--datasets", "120", "--seed", "5", "--data", str(demo_dir)])

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 from graph.errors import RecordInvalid
@@ -60,3 +63,18 @@ def test_bad_inputs_are_refused() -> None:
         Minter().iri("dataset", "  ")
     with pytest.raises(ValueError, match="base IRI"):
         Minter("urn:no-slash")
+
+
+def test_minted_pids_are_percent_encoded_exactly_as_urllib_does() -> None:
+    """The fast encoder (one str.replace per character to encode) against the standard library, on PIDs
+    made of every printable ASCII character, "%" included, and non-ASCII text."""
+    from urllib.parse import quote
+
+    from graph.iris import _SAFE
+
+    rng = random.Random(7)
+    alphabet = string.printable + "é%/#<>ü漢"
+    minter = Minter()
+    for _ in range(20_000):
+        pid = "x" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert minter.minted("dataset", pid) == f"{minter.base}dataset/{quote(pid, safe=_SAFE)}", pid
