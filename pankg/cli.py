@@ -1,4 +1,5 @@
-"""The ``pankg`` command line: load, harvest, demo, query, stats, validate, export, assets, release, serve.
+"""The ``pankg`` command line: load, harvest, demo, query, stats, validate here; assets, release, serve in
+``pankg/cli_serve.py``; export in ``pankg/cli_export.py``; what they share in ``pankg/cli_common.py``.
 
 Every command takes ``--data DIR`` (or ``PANKG_DATA``) and ``--debug``. Errors are one line a person
 understands and a non-zero exit status; ``--debug`` shows the traceback instead.
@@ -9,15 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.errors import PankgError
 from graph.quality import QualityReport
@@ -29,66 +26,12 @@ from loaders import LOADERS
 from loaders.base import LoadReport, load
 from loaders.demo import DemoCatalogue, DemoSource
 from loaders.oai_pmh import HarvestReport, harvest
+from pankg import cli_export  # noqa: F401  (its commands register on the app)
+from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store, progress_bar
+from pankg.cli_serve import serve
 from pankg.output import QueryFormat, print_query, print_report, print_stats
 from pankg.quality_output import print_quality, print_quality_json
 from pankg.settings import Settings
-from resolvers.graphql import assets as graphiql_assets
-
-app = typer.Typer(
-    name="pankg",
-    help="The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-console = Console()
-errors = Console(stderr=True)
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        from pankg import __version__
-
-        console.print(f"pankg {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers."""
-
-DataOption = Annotated[
-    Optional[str],
-    typer.Option("--data", envvar="PANKG_DATA", help="Store directory (default ./pankg-data).", show_default=False),
-]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
-
-
-@contextmanager
-def _handled(debug: bool) -> Iterator[None]:
-    """Turn pankg's errors (and file errors) into one line on stderr and exit status 1.
-
-    The exit is raised outside the ``except`` block so that the error, its traceback and the frames
-    it holds (an open store among them) are released at once, not kept as the exit's context.
-    """
-    try:
-        yield
-        return
-    except (PankgError, OSError) as exc:
-        if debug:
-            raise
-        message = str(exc)
-    errors.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _open(data: str | None) -> GraphStore:
-    settings = Settings.from_env(data)
-    return GraphStore(settings.data, settings.base_iri)
 
 
 @app.command("load")
@@ -118,13 +61,13 @@ def load_command(
     command (sources loaded before it stay, the failed one changes nothing). With --lenient bad records
     are skipped and listed, and sources that still fail are listed at the end.
     """
-    with _handled(debug):
+    with handled(debug):
         if kind not in LOADERS:
             raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
         sources = LOADERS[kind](paths, lenient)
         failures: list[str] = []
         pinned = read_pinned(technique_names_file) if technique_names_file else None
-        with _open(data) as store, _progress() as progress:
+        with open_store(data) as store, progress_bar() as progress:
             names = technique_names(store, pinned)  # the ontologies loaded before this command, read once
             task = progress.add_task(f"loading {kind}", total=len(sources))
             for source in sources:
@@ -161,8 +104,8 @@ def harvest_command(
     A deleted record is removed from the graph. Without --from the harvest starts at the newest datestamp
     of the last harvest of URL (and --set). A failure keeps what was harvested before it; run again to resume.
     """
-    with _handled(debug):
-        with _open(data) as store, _progress() as progress:
+    with handled(debug):
+        with open_store(data) as store, progress_bar() as progress:
             task = progress.add_task(f"harvesting {url}", total=None)
             report = harvest(
                 store, url, set_=set_, from_=from_, until=until, lenient=lenient, timeout=timeout,
@@ -193,7 +136,7 @@ def demo(
     debug: DebugOption = False,
 ) -> None:
     """Generate a realistic demo catalogue and load it into the embedded store."""
-    with _handled(debug):
+    with handled(debug):
         settings = Settings.from_env(data)
         catalogue = DemoCatalogue(datasets=datasets, seed=seed, today=dt.date.today())
         with GraphStore(settings.data, settings.base_iri) as store:
@@ -215,7 +158,7 @@ def demo(
 
 
 def _load_demo(store: GraphStore, catalogue: DemoCatalogue, force: bool) -> LoadReport:
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("generating and loading the demo", total=catalogue.datasets)
         catalogue.on_dataset = lambda: progress.advance(task)
         return load(store, DemoSource(catalogue), force=force)
@@ -230,13 +173,13 @@ def query(
     debug: DebugOption = False,
 ) -> None:
     """Run a SPARQL query over the whole graph (the local user sees everything, embargoed data included)."""
-    with _handled(debug):
+    with handled(debug):
         if (sparql is None) == (file is None):
             raise PankgError("give the query as an argument or with --file (exactly one of them)")
         if fmt not in ("table", "json", "csv"):
             raise PankgError(f"unknown format {fmt!r}; use table, json or csv")
         text = file.read_text() if file is not None else str(sparql)
-        with _open(data) as store:
+        with open_store(data) as store:
             format_: QueryFormat = fmt  # type: ignore[assignment]
             print_query(store, text, format_, console)
 
@@ -248,7 +191,7 @@ def stats(
     debug: DebugOption = False,
 ) -> None:
     """Counts per entity kind and per source graph."""
-    with _handled(debug), _open(data) as store:
+    with handled(debug), open_store(data) as store:
         result = graph_stats(store)
         if as_json:
             sys.stdout.write(json.dumps(result.as_json(), indent=2) + "\n")
@@ -280,7 +223,7 @@ def validate_command(
     Per kind of finding, how many entities have it, the first few and what to do. Exit status 1 when
     there are violations (the graph breaks the model); warnings and infos leave it at 0.
     """
-    with _handled(debug), _open(data) as store:
+    with handled(debug), open_store(data) as store:
         report = _check_quality(store, source, examples, jobs)
     if as_json:
         print_quality_json(report)
@@ -291,108 +234,12 @@ def validate_command(
 
 
 def _check_quality(store: GraphStore, source: str | None, examples: int, jobs: int | None) -> QualityReport:
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("validating", total=None)
         return check_quality(
             store, source, examples=examples, jobs=jobs,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
-
-
-@app.command("assets")
-def assets_command(
-    force: Annotated[bool, typer.Option("--force", help="Fetch again even when the files are there.")] = False,
-    debug: DebugOption = False,
-) -> None:
-    """Fetch GraphiQL's browser files (pinned npm tarballs, checked by sha512) so /graphql needs no CDN.
-
-    They go to PANKG_ASSETS, else $XDG_CACHE_HOME/pankg/<bundle> (~/.cache by default).
-
-    The registry is PANKG_NPM_REGISTRY (default https://registry.npmjs.org); `pankg serve` runs this when
-    they are missing.
-    """
-    with _handled(debug):
-        where = graphiql_assets.fetch(force=force)
-        console.print(f"GraphiQL files in {where}", soft_wrap=True, highlight=False)
-
-
-def _ensure_graphiql() -> None:
-    """Fetch the GraphiQL files if missing; failing (offline) is one warning: /graphql keeps its simple page."""
-    if graphiql_assets.present():
-        return
-    try:
-        graphiql_assets.fetch(timeout=10.0)
-    except (PankgError, OSError) as exc:
-        errors.print(f"[yellow]warning:[/yellow] GraphiQL not available, serving the simple query page: "
-                     f"{escape(str(exc))}", highlight=False, soft_wrap=True)
-
-
-@app.command()
-def release(
-    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
-    data: DataOption = None, debug: DebugOption = False) -> None:
-    """Make public the data whose embargo ended by --as-of (default today), without a reload (docs/access.md)."""
-    with _handled(debug), _open(data) as store:
-        done = [f"released {i.kind}:{escape(i.location)}" for i in store.release(as_of.date() if as_of else None)]
-        console.print("\n".join(done) or "no embargo to release", soft_wrap=True)
-
-
-@app.command()
-def serve(
-    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind (default 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8000).")] = None,
-    data: DataOption = None,
-    debug: DebugOption = False,
-) -> None:
-    """Serve the graph over HTTP (uvicorn); embargoes ended by today are released first."""
-    import uvicorn
-
-    from pankg.app import create_app
-
-    with _handled(debug):
-        settings = Settings.from_env(data, host, port, serving=True)
-        _ensure_graphiql()
-        with GraphStore(settings.data, settings.base_iri) as store:
-            store.release()  # embargoes that ended while the server was down
-            console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
-            uvicorn.run(create_app(store, settings.tokens), host=settings.host, port=settings.port, log_level="info")
-
-
-export_app = typer.Typer(help="Write what the graph knows in a standard metadata format.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
-
-
-@export_app.command("datacite")
-def export_datacite(
-    pid: Annotated[str, typer.Argument(help="The DOI (10.x/..., doi:..., or https://doi.org/...).", show_default=False)],
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the XML to this file (default: stdout).")
-    ] = None,
-    data: DataOption = None,
-    debug: DebugOption = False,
-) -> None:
-    """Write a DOI's DataCite metadata (kernel-4.7 XML) from the graph; unavailable required values are ':unav'."""
-    from graph.datacite_export import export_record
-    from graph.datacite_xml_writer import to_bytes
-
-    with _handled(debug), _open(data) as store:
-        record = export_record(store, pid)
-        xml = to_bytes(record.values)
-        if output is not None:
-            output.write_bytes(xml)
-        else:
-            sys.stdout.buffer.write(xml)
-            sys.stdout.flush()
-    for element in record.missing:
-        errors.print(f"[yellow]not in the graph:[/yellow] {escape(element)} (written as DataCite's ':unav' where the "
-                     "schema allows it)", highlight=False, soft_wrap=True)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, transient=True, disable=not errors.is_terminal,
-    )
 
 
 def main() -> None:

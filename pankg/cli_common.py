@@ -1,0 +1,83 @@
+"""What every ``pankg`` command shares: the typer app, the consoles, the ``--data``/``--debug`` options, the
+one-line error handling, opening the store and the progress bar. The commands live in ``pankg/cli.py``
+(loading and reading), ``pankg/cli_serve.py`` (serving) and ``pankg/cli_export.py`` (exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph.errors import PankgError
+from graph.store import GraphStore
+from pankg.settings import Settings
+
+app = typer.Typer(
+    name="pankg",
+    help="The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from pankg import __version__
+
+        console.print(f"pankg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers."""
+
+DataOption = Annotated[
+    Optional[str],
+    typer.Option("--data", envvar="PANKG_DATA", help="Store directory (default ./pankg-data).", show_default=False),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+@contextmanager
+def handled(debug: bool) -> Iterator[None]:
+    """Turn pankg's errors (and file errors) into one line on stderr and exit status 1.
+
+    The exit is raised outside the ``except`` block so that the error, its traceback and the frames
+    it holds (an open store among them) are released at once, not kept as the exit's context.
+    """
+    try:
+        yield
+        return
+    except (PankgError, OSError) as exc:
+        if debug:
+            raise
+        message = str(exc)
+    errors.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def open_store(data: str | None) -> GraphStore:
+    settings = Settings.from_env(data)
+    return GraphStore(settings.data, settings.base_iri)
+
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, transient=True, disable=not errors.is_terminal,
+    )

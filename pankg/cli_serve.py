@@ -1,0 +1,118 @@
+"""``pankg serve``, ``pankg release`` and ``pankg assets``: the commands that put the graph on the web.
+
+The server's limits and allowlist are read by the resolvers from ``PANKG_*`` variables when the app is
+made (``docs/sparql.md``); the options of ``serve`` set those variables for the server they start, so an
+option wins over the environment and a malformed value is refused before anything listens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from graph.errors import PankgError
+from graph.store import GraphStore
+from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store
+from pankg.settings import Settings
+from resolvers.graphql import assets as graphiql_assets
+
+
+@app.command("assets")
+def assets_command(
+    force: Annotated[bool, typer.Option("--force", help="Fetch again even when the files are there.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Fetch GraphiQL's browser files (pinned npm tarballs, checked by sha512) so /graphql needs no CDN.
+
+    They go to PANKG_ASSETS, else $XDG_CACHE_HOME/pankg/<bundle> (~/.cache by default).
+
+    The registry is PANKG_NPM_REGISTRY (default https://registry.npmjs.org); `pankg serve` runs this when
+    they are missing.
+    """
+    with handled(debug):
+        where = graphiql_assets.fetch(force=force)
+        console.print(f"GraphiQL files in {where}", soft_wrap=True, highlight=False)
+
+
+def _ensure_graphiql() -> None:
+    """Fetch the GraphiQL files if missing; failing (offline) is one warning: /graphql keeps its simple page."""
+    if graphiql_assets.present():
+        return
+    try:
+        graphiql_assets.fetch(timeout=10.0)
+    except (PankgError, OSError) as exc:
+        errors.print(f"[yellow]warning:[/yellow] GraphiQL not available, serving the simple query page: "
+                     f"{escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def release(
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
+    data: DataOption = None, debug: DebugOption = False) -> None:
+    """Make public the data whose embargo ended by --as-of (default today), without a reload (docs/access.md)."""
+    with handled(debug), open_store(data) as store:
+        done = [f"released {i.kind}:{escape(i.location)}" for i in store.release(as_of.date() if as_of else None)]
+        console.print("\n".join(done) or "no embargo to release", soft_wrap=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8000).")] = None,
+    tokens: Annotated[Optional[Path], typer.Option(
+        "--tokens", envvar="PANKG_TOKENS", show_default=False,
+        help="Bearer tokens file (YAML of sha256 digests, docs/access.md); unset: every caller is anonymous.")] = None,
+    query_timeout: Annotated[Optional[float], typer.Option(
+        "--query-timeout", min=0.1, show_default=False,
+        help="Seconds a SPARQL query may run before it is stopped (PANKG_QUERY_TIMEOUT, default 30).")] = None,
+    query_memory: Annotated[Optional[int], typer.Option(
+        "--query-memory", min=64, show_default=False,
+        help="MB of memory a SPARQL query's worker may use (PANKG_QUERY_MEMORY, default 2048).")] = None,
+    result_limit: Annotated[Optional[int], typer.Option(
+        "--result-limit", min=1, show_default=False,
+        help="Bytes a SPARQL answer may have, serialized (PANKG_QUERY_MAX_BYTES, default 50,000,000).")] = None,
+    service: Annotated[Optional[list[str]], typer.Option(
+        "--service", show_default=False,
+        help="A SPARQL endpoint URL that SERVICE may call; repeat for more (PANKG_SPARQL_SERVICES).")] = None,
+    data: DataOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Serve the graph over HTTP (uvicorn); embargoes ended by today are released first."""
+    import uvicorn
+
+    from pankg.app import create_app
+
+    with handled(debug):
+        settings = Settings.from_env(data, host, port, serving=True)
+        if tokens is not None and not tokens.is_file():
+            raise PankgError(f"--tokens {tokens}: no such file")
+        _server_environment(query_timeout, query_memory, result_limit, service)
+        _ensure_graphiql()
+        with GraphStore(settings.data, settings.base_iri) as store:
+            store.release()  # embargoes that ended while the server was down
+            app_ = create_app(store, tokens or settings.tokens)
+            console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
+            uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
+
+
+def _server_environment(
+    timeout: float | None, memory: int | None, max_bytes: int | None, services: list[str] | None
+) -> None:
+    """Set the variables the resolvers read for the options given (the others keep the environment's)."""
+    chosen = {
+        "PANKG_QUERY_TIMEOUT": timeout,
+        "PANKG_QUERY_MEMORY": memory,
+        "PANKG_QUERY_MAX_BYTES": max_bytes,
+        "PANKG_SPARQL_SERVICES": " ".join(services) if services else None,
+    }
+    for url in services or []:
+        if not url.startswith(("http://", "https://")):
+            raise PankgError(f"--service {url}: not an http(s) URL of a SPARQL endpoint")
+    for name, value in chosen.items():
+        if value is not None:
+            os.environ[name] = str(value)
