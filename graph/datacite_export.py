@@ -26,7 +26,7 @@ from graph.relations import STANDARD_RELATIONS
 from ontology.namespaces import DATACITE_RELATION
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
+    from graph.store import GraphStore, Scope
 
 UNAVAILABLE = ":unav"
 """DataCite's standard value for information that is unavailable (Metadata Schema, appendix 3)."""
@@ -63,17 +63,17 @@ class Record:
 class Exporter:
     """Reads one DOI's neighbourhood with a few queries and fills a :class:`Record`."""
 
-    def __init__(self, store: GraphStore, doi: str) -> None:
+    def __init__(self, store: GraphStore, doi: str, scope: Scope = "all") -> None:
         iri = doi_iri(doi)
         if iri is None:
             raise NotFound(f"not a DOI: {doi!r}")
-        self.store, self.s, self.base = store, iri, store.minter.base
-        self.facts = describe(store, [iri])[iri]
+        self.store, self.s, self.base, self.scope = store, iri, store.minter.base, scope
+        self.facts = describe(store, [iri], scope)[iri]
         if not self.facts:
             raise NotFound(f"DOI {doi} is not in the graph")
         self.record = Record()
         self.nodes = describe(store, sorted({o.value for objs in self.facts.values() for o in objs
-                                             if type(o).__name__ == "NamedNode"}))
+                                             if type(o).__name__ == "NamedNode"}), scope)
 
     def owned(self, iri: str) -> bool:
         return iri.startswith(self.base)
@@ -82,11 +82,11 @@ class Exporter:
         f, out, r = self.facts, self.record.values, self.record
         out["identifier"] = _text(f, dcterms.identifier) or self.s[len("https://doi.org/"):]
         parts = _iris(f, dcterms.hasPart)
-        self.parts = describe(self.store, parts)
+        self.parts = describe(self.store, parts, self.scope)
         creators = _iris(f, dcterms.creator) or sorted({c for p in self.parts.values() for c in _iris(p, dcterms.creator)})
-        agents = describe(self.store, creators + _iris(f, dcterms.contributor))
+        agents = describe(self.store, creators + _iris(f, dcterms.contributor), self.scope)
         self.orgs = describe(self.store, sorted({o for a in agents.values()
-                                                 for o in _iris(a, schema.affiliation) + _iris(a, schema2.memberOf)}))
+                                                 for o in _iris(a, schema.affiliation) + _iris(a, schema2.memberOf)}), self.scope)
         out["creators"] = [self._agent(c, agents[c]) for c in creators]
         if not out["creators"]:
             out["creators"] = [{"name": r.required("creators", "")}]
@@ -160,7 +160,7 @@ class Exporter:
     def _facility(self) -> tuple[str, Facts]:
         """The facility of the first covered dataset: who made the data available, for a record without publisher."""
         facilities = sorted({x for p in self.parts.values() for x in _iris(p, pankg.facility)})
-        return (facilities[0], describe(self.store, facilities[:1])[facilities[0]]) if facilities else ("", {})
+        return (facilities[0], describe(self.store, facilities[:1], self.scope)[facilities[0]]) if facilities else ("", {})
 
     def _publisher(self) -> dict[str, str]:
         """``dcterms:publisher`` with its organization (4.5 publisherIdentifier), else the covered datasets' facility."""
@@ -281,21 +281,21 @@ class Exporter:
                 found += [(relation, t) for t in _iris(self.facts, f"<{prop}>")]
         values = " ".join(backwards)
         _, rows = self.store.query(
-            f"SELECT DISTINCT ?x ?p WHERE {{ VALUES ?p {{ {values} }} ?x ?p <{self.s}> FILTER(isIRI(?x)) }}", "all")
+            f"SELECT DISTINCT ?x ?p WHERE {{ VALUES ?p {{ {values} }} ?x ?p <{self.s}> FILTER(isIRI(?x)) }}", self.scope)
         found += sorted((backwards[_nt(p)], x.value) for x, p in rows)
-        _, rows = self.store.query(f"SELECT DISTINCT ?x WHERE {{ ?x {cito.cites} <{self.s}> FILTER(isIRI(?x)) }}", "all")
+        _, rows = self.store.query(f"SELECT DISTINCT ?x WHERE {{ ?x {cito.cites} <{self.s}> FILTER(isIRI(?x)) }}", self.scope)
         found += [("IsCitedBy", x.value) for (x,) in rows]
         return found
 
     def _software_version(self) -> str:
-        _, rows = self.store.query(f"SELECT ?v WHERE {{ ?x {pankg.doi} <{self.s}> ; {schema.softwareVersion} ?v }}", "all")
+        _, rows = self.store.query(f"SELECT ?v WHERE {{ ?x {pankg.doi} <{self.s}> ; {schema.softwareVersion} ?v }}", self.scope)
         return min((r[0].value for r in rows), default="")
 
     def _rights(self) -> list[dict[str, str]]:
         """Licences (one per rights statement: the spdx.org twin of a rightsURI is folded in) and bare rights text."""
         found, f = [], self.facts
         licences = _iris(f, dcterms.license) or sorted({x for p in self.parts.values() for x in _iris(p, dcterms.license)})
-        nodes = describe(self.store, licences)
+        nodes = describe(self.store, licences, self.scope)
         notations = {_text(nodes[x], skos2.notation) for x in licences if not x.startswith("https://spdx.org/")}
         for x in licences:
             n = nodes[x]
@@ -311,7 +311,7 @@ class Exporter:
 
     def _geo(self, place: str) -> dict[str, Any]:
         n = self.nodes[place]
-        shapes = describe(self.store, _iris(n, schema2.geo))
+        shapes = describe(self.store, _iris(n, schema2.geo), self.scope)
         geo: dict[str, Any] = {"place": _text(n, rdfs.label), "polygons": []}
         for shape in shapes.values():
             if _text(shape, schema2.latitude):
@@ -328,7 +328,7 @@ class Exporter:
 
     def _funding(self) -> list[dict[str, str]]:
         grants = sorted(_iris(self.facts, schema2.funding), key=_order)
-        funders = describe(self.store, sorted({x for g in grants for x in _iris(self.nodes[g], schema2.funder)}))
+        funders = describe(self.store, sorted({x for g in grants for x in _iris(self.nodes[g], schema2.funder)}), self.scope)
         found = []
         for g in map(self.nodes.__getitem__, grants):
             funder = (_iris(g, schema2.funder) or [""])[0]
@@ -344,7 +344,7 @@ class Exporter:
         """Related items (4.4): the relation type is the verbatim ``dcrel:`` triple that reaches the item."""
         items = sorted(_iris(self.facts, pankg.relatedItem), key=_order)
         people = describe(self.store, sorted({a for i in items for p in (dcterms.creator, dcterms.contributor)
-                                              for a in _iris(self.nodes[i], p)}))
+                                              for a in _iris(self.nodes[i], p)}), self.scope)
         found = []
         for i in items:
             n = self.nodes[i]
@@ -372,6 +372,8 @@ class Exporter:
         return found
 
 
-def export_record(store: GraphStore, doi: str) -> Record:
-    """The DataCite record of ``doi`` as the graph knows it; raises :class:`NotFound` when the graph has no such DOI."""
-    return Exporter(store, doi).export()
+def export_record(store: GraphStore, doi: str, scope: Scope = "all") -> Record:
+    """The DataCite record of ``doi`` as a reader of ``scope`` sees it (the local CLI: ``all``; an HTTP caller:
+    its own scope, so an embargoed dataset's details never reach an export); :class:`NotFound` when that
+    reader's graph has no such DOI."""
+    return Exporter(store, doi, scope).export()

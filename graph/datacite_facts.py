@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from graph.datacite_rdf import RESOLVERS
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
+    from graph.store import GraphStore, Scope
 
 Facts = dict[str, list[Any]]
 """One node's outgoing triples: predicate (N-Triples form) -> objects (pyoxigraph terms)."""
@@ -24,13 +24,13 @@ def _nt(term: Any) -> str:
     return f"<{term.value}>" if type(term).__name__ == "NamedNode" else str(term)
 
 
-def describe(store: GraphStore, nodes: list[str]) -> dict[str, Facts]:
-    """The outgoing triples of ``nodes`` (IRIs), one query for all of them."""
+def describe(store: GraphStore, nodes: list[str], scope: Scope = "all") -> dict[str, Facts]:
+    """The outgoing triples of ``nodes`` (IRIs) that a reader of ``scope`` sees, one query for all of them."""
     found: dict[str, Facts] = {n: defaultdict(list) for n in nodes}
     if not nodes:
         return found
     values = " ".join(f"<{n}>" for n in nodes)
-    _, rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", "all")
+    _, rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", scope)
     for s, p, o in rows:
         found[s.value][f"<{p.value}>"].append(o)
     return found
