@@ -18,6 +18,7 @@ from graph.errors import QueryError
 from graph.store import GraphStore, Scope
 from resolvers.auth import scope_of
 from resolvers.graphql.batch import BatchLoader
+from resolvers.graphql.page_batch import PageBatch
 from resolvers.graphql.sparql import PROLOGUE, UserError, python
 
 REQUEST_SECONDS = 10.0
@@ -41,9 +42,12 @@ class Context:
     started: float = field(default_factory=time.monotonic)
     queries: int = 0
     batch: BatchLoader = field(init=False)
+    pages: PageBatch = field(init=False)
+    """``select`` for nested connections: the pages (and counts) of one level go out as one query."""
 
     def __post_init__(self) -> None:
         self.batch = BatchLoader(self.select)
+        self.pages = PageBatch(self.select)
 
     @property
     def deadline(self) -> float:

@@ -1,7 +1,7 @@
 """Techniques, instruments, facilities, people, software (and versions), publications and DOI records.
 
-Lists that can be long (a technique's or facility's datasets) are connections: each costs one query per
-parent node, so ask for them on a few nodes, and page the big lists through the top-level ``datasets``.
+Lists that can be long (a technique's or facility's datasets) are connections; the pages (and counts) that
+the parents of one level ask for go to the store as one query (:mod:`resolvers.graphql.page_batch`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from resolvers.graphql.types_data import AnalysisRun, Dataset
 async def _datasets(info: INFO, f: DatasetFilter, first_: int | None, after: str | None) -> Connection[Dataset]:
     ctx = info.context
     where = await dataset_where(f, ctx.store.minter, ctx.select)
-    return await paginate(ctx.select, where, ("", ""), first_, after, lambda n: Dataset(iri=n))
+    return await paginate(ctx.pages.select, where, ("", ""), first_, after, lambda n: Dataset(iri=n))
 
 
 @strawberry.type(description="An experimental technique (PaNET class, or a catalogue's own term).")
@@ -43,7 +43,7 @@ class Technique(Node):
     async def children(self, info: INFO) -> list[Technique]:
         return [Technique(iri=t) for t in await linked(info, "children", self.iri)]
 
-    @strawberry.field(description="Datasets of this technique or any technique below it (one query per technique).")
+    @strawberry.field(description="Datasets of this technique or any technique below it (the pages of all techniques of one level: one query).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
         return await _datasets(info, DatasetFilter(technique=self.iri), first, after)
 
@@ -66,7 +66,7 @@ class Facility(Node):
     async def instruments(self, info: INFO) -> list[Instrument]:
         return [Instrument(iri=i) for i in await linked(info, "instruments", self.iri)]
 
-    @strawberry.field(description="The facility's datasets (one query per facility).")
+    @strawberry.field(description="The facility's datasets (the pages of all facilities of one level: one query).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
         return await _datasets(info, DatasetFilter(facility=self.iri), first, after)
 
@@ -86,7 +86,7 @@ class Instrument(Node):
     async def techniques(self, info: INFO) -> list[Technique]:
         return [Technique(iri=t) for t in await linked(info, "technique", self.iri)]
 
-    @strawberry.field(description="The instrument's datasets (one query per instrument).")
+    @strawberry.field(description="The instrument's datasets (the pages of all instruments of one level: one query).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
         return await _datasets(info, DatasetFilter(instrument=self.iri), first, after)
 

@@ -60,6 +60,31 @@ def test_a_page_of_5_and_of_100_cost_the_same_store_queries(
     assert small == len(counted) <= 5, (small, len(counted))
 
 
+NESTED_PAGES = """query($n: Int) { instruments(first: $n) { edges { node { iri
+  datasets(first: 3) { totalCount pageInfo { hasNextPage } edges { cursor node { pid title } } } } } } }"""
+ONE_INSTRUMENT = """query($pid: String!) { instrument(pid: $pid) {
+  datasets(first: 3) { totalCount pageInfo { hasNextPage } edges { cursor node { pid title } } } } }"""
+
+
+def test_nested_connections_of_a_page_of_3_and_of_30_cost_the_same_store_queries(
+    demo_store: tuple[GraphStore, DemoCatalogue], counted: list[str]
+) -> None:
+    store, _ = demo_store
+    counted.clear()
+    small = gql(store, NESTED_PAGES, n=3)["instruments"]["edges"]
+    few = len(counted)
+    counted.clear()
+    big = gql(store, NESTED_PAGES, n=30)["instruments"]["edges"]
+    assert len(small) == 3 and len(big) == 30
+    # instruments, their pages, the pages' counts, the datasets' titles
+    assert few == len(counted) <= 4, (few, len(counted))
+    # each instrument's page is what asking for that instrument alone gives (a query of its own)
+    for edge in big[:: 7]:
+        alone = gql(store, ONE_INSTRUMENT, pid=edge["node"]["iri"])["instrument"]["datasets"]
+        assert edge["node"]["datasets"] == alone
+    assert sum(e["node"]["datasets"]["totalCount"] for e in big) > 0
+
+
 def test_citation_counts_count_each_citing_work_once(demo_store: tuple[GraphStore, DemoCatalogue]) -> None:
     store, _ = demo_store
     expected = {d: int(n) for d, n in sparql(store, "SELECT ?d (COUNT(DISTINCT ?p) AS ?n) WHERE { ?d a dcat:Dataset ; "
