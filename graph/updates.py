@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -36,7 +37,7 @@ from graph.store import VERSION, GraphStore, _brief
 
 KIND = "sparql"
 # Strings, IRIs and comments, skipped so that a keyword is found only where it is one (as resolvers.federation).
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
+OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
 _FETCHING = re.compile(r"\b(LOAD|SERVICE)\b", re.IGNORECASE)
 _IRI = re.compile(r'<([^<>"{}|^`\s]*)>')
 
@@ -76,7 +77,7 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
     would touch anything but user graphs; in both cases nothing is written.
     """
     text = _ESCAPED.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if found := _FETCHING.search(_OPAQUE.sub(" ", text)):
+    if found := _FETCHING.search(OPAQUE.sub(" ", text)):
         raise UpdateRefused(f"{found.group(1).upper()} is not allowed in an update: the server fetches no URL")
     for iri in _IRI.findall(text):
         if managed(store, iri):
@@ -111,6 +112,57 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
 
 
 _ESCAPED = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+# ---------------------------------------------------------------------------------------- Graph Store Protocol
+# A whole-graph write (``PUT``, ``POST``, ``DELETE`` of /sparql/graphs) is the same commit as an update's, so
+# it is as atomic, is registered the same way and is refused for the same graphs.
+
+
+def _quads_of(store: GraphStore, graph: str) -> set[ox.Quad]:
+    return set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))  # noqa: SLF001
+
+
+def _write_graph(store: GraphStore, graph: str, triples: Iterable[ox.Quad | ox.Triple], merge: bool) -> bool:
+    node = ox.NamedNode(graph)
+    new = {ox.Quad(t.subject, t.predicate, t.object, node) for t in triples}
+    with store._write_lock:  # noqa: SLF001
+        users = user_graphs(store)
+        check_writable(store, graph, users)
+        before = _quads_of(store, graph)
+        after = before | new if merge else new
+        if after != before:
+            _commit(store, users, {graph: after})
+        return not before and bool(after)
+
+
+def replace_graph(store: GraphStore, graph: str, triples: Iterable[ox.Quad | ox.Triple]) -> bool:
+    """Make ``triples`` the whole content of user graph ``graph`` (Graph Store ``PUT``); True if it is new.
+
+    Only the triples' subject, predicate and object count (a parsed triple comes in the default graph). An
+    empty ``triples`` drops the graph: a store holds no empty graphs, and an unregistered one is absent.
+    Raises :class:`UpdateRefused` for a graph an update may not write; nothing is written then.
+    """
+    return _write_graph(store, graph, triples, merge=False)
+
+
+def merge_graph(store: GraphStore, graph: str, triples: Iterable[ox.Quad | ox.Triple]) -> bool:
+    """Add ``triples`` to user graph ``graph``, creating it if needed (Graph Store ``POST``); True if it is new.
+
+    Give blank nodes fresh labels when parsing (``rename_blank_nodes``), or they merge with the graph's own.
+    """
+    return _write_graph(store, graph, triples, merge=True)
+
+
+def drop_graph(store: GraphStore, graph: str) -> bool:
+    """Remove user graph ``graph`` and its registration (Graph Store ``DELETE``); False if there was none."""
+    with store._write_lock:  # noqa: SLF001
+        users = user_graphs(store)
+        check_writable(store, graph, users)
+        if not _quads_of(store, graph) and graph not in users:
+            return False
+        _commit(store, users, {graph: set()})
+        return True
 
 
 def _commit(store: GraphStore, users: dict[str, SourceInfo], contents: dict[str, set[ox.Quad]]) -> None:

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from graph.errors import PankgError
 from graph.store import GraphStore
-from resolvers import exports, graphql, home, linked_data, ontology_doc, sparql_protocol
+from resolvers import exports, graph_store, graphql, home, linked_data, ontology_doc, sparql_protocol
 from resolvers.auth import Tokens, Unauthorized, scope_of, unauthorized_handler
 from resolvers.errors import pankg_error_handler
 
@@ -22,6 +22,7 @@ def create_app(store: GraphStore, tokens: Tokens | Path | None = None) -> Starle
     tokens callers may present (none: a request with ``Authorization`` is refused, the others read public)."""
     app = Starlette(
         routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(scope_for=scope_of),
+                *graph_store.routes(scope_of=scope_of),
                 *linked_data.routes(scope_of=scope_of), *exports.routes(scope_of)],
         exception_handlers={PankgError: pankg_error_handler, Unauthorized: unauthorized_handler},
     )

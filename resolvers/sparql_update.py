@@ -5,19 +5,28 @@ Updates are off unless a tokens file is configured, and then only for ``Authoriz
 with ``WWW-Authenticate: Bearer`` (the caller may retry with a token); a token without the flag is 403. What an
 update may write, and how it stays atomic, is :mod:`graph.updates`: user graphs only, never pankg's loaded
 graphs, the meta graph or the default graph.
+
+``using-graph-uri`` / ``using-named-graph-uri`` (SPARQL 1.1 Protocol §2.2.3) set the dataset of every
+``WHERE`` in the request as ``USING`` / ``USING NAMED`` would, and are applied by writing those clauses into
+the update (oxigraph's update takes no dataset). They name user graphs: the update runs on a copy of the user
+graphs alone, so any other graph reads as empty, and one of pankg's own graphs is refused (403) like a
+``USING`` of it in the text. Given with a ``USING``, ``USING NAMED`` or ``WITH`` in the update, they are a 400,
+as the protocol asks.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from graph.errors import PankgError, QueryError
 from graph.store import GraphStore
-from graph.updates import apply_update
+from graph.updates import OPAQUE, UpdateRefused, apply_update, managed
 from resolvers.auth import CHALLENGE, Caller, caller_of
 from resolvers.errors import error_response
 
@@ -47,8 +56,8 @@ def is_update(params: list[tuple[str, str]]) -> bool:
 def parse_update(method: str, params: list[tuple[str, str]], direct: str | None) -> str:
     """The update of a request that carries one (``update=``, ``using-*`` or a direct body).
 
-    Raises 400 (:class:`QueryError`) for an update by GET, several updates, an update with a query, an empty
-    one, or the ``using-graph-uri`` parameters (not supported: put ``USING`` in the update itself).
+    Raises 400 (:class:`QueryError`) for an update by GET, several updates, an update with a query, or an
+    empty one.
     """
     if method != "POST":
         raise QueryError("send an update by POST (SPARQL 1.1 Protocol §2.2), not by GET")
@@ -59,8 +68,6 @@ def parse_update(method: str, params: list[tuple[str, str]], direct: str | None)
         raise QueryError("a request is either a query or an update, not both")
     if len(updates) != 1:
         raise QueryError("give one update per request" if updates else "no update: send update=...")
-    if any(name in USING for name, _ in params):
-        raise QueryError("using-graph-uri and using-named-graph-uri are not supported: put USING in the update")
     if not updates[0].strip():
         raise QueryError("the update is empty")
     return updates[0]
@@ -90,5 +97,65 @@ async def run(request: Request, pending: UpdateRequest, base_iri: str | None) ->
         return allowed
     update = parse_update(pending.method, pending.params, pending.direct)
     store: GraphStore = request.app.state.store
+    using = [value for name, value in pending.params if name == USING[0]]
+    using_named = [value for name, value in pending.params if name == USING[1]]
+    if using or using_named:
+        for graph in using + using_named:
+            check_readable(store, graph)
+        update = with_dataset(update, using, using_named)
     await run_in_threadpool(apply_update, store, update, base_iri)
     return Response(status_code=204)
+
+
+# Top-level tokens of an update, once strings, IRIs and comments are blanked: braces (to know the depth) and
+# the keywords around a WHERE. A prefixed name (``ex:where``) or a variable is not a keyword.
+_TOKEN = re.compile(r"[{}]|(?<![\w:.\-?$])(USING|WITH|WHERE|DELETE)(?![\w:.\-])", re.IGNORECASE)
+
+
+def check_readable(store: GraphStore, graph: str) -> None:
+    """Refuse a ``using-*`` graph that is not an IRI (400) or is one of pankg's graphs (403)."""
+    try:
+        ox.NamedNode(graph)
+    except ValueError:
+        raise QueryError(f"not an IRI in a using-graph-uri/using-named-graph-uri parameter: {graph!r}") from None
+    if managed(store, graph):
+        raise UpdateRefused(f"<{graph}> is managed by pankg: an update reads user graphs only (docs/sparql.md)")
+
+
+def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
+    """``update`` with ``USING <g>`` / ``USING NAMED <g>`` before the ``WHERE`` of each of its operations.
+
+    ``DELETE WHERE { P }`` takes no ``USING``, so it is written out as ``DELETE { P } USING ... WHERE { P }``,
+    which is what the SPARQL 1.1 Update spec defines it to mean. Raises :class:`QueryError` (400) when the
+    update has its own ``USING`` or ``WITH`` (SPARQL 1.1 Protocol §2.2.3). ``\\u`` escapes are not decoded
+    first: a keyword spelt with them is missed, and the update then fails to parse or reads what it says.
+    """
+    clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named]) + " "
+    blanked = OPAQUE.sub(lambda m: " " * len(m.group(0)), update)
+    edits: list[tuple[int, str]] = []
+    depth, previous, delete_where, opened = 0, "", -1, -1
+    for token in _TOKEN.finditer(blanked):
+        text = token.group(0)
+        if text == "{":
+            opened = token.start() if depth == 0 else opened
+            depth += 1
+        elif text == "}":
+            depth -= 1
+            if depth == 0 and delete_where >= 0:  # the end of a DELETE WHERE's pattern: copy it as the template
+                edits.append((delete_where, update[opened:token.end()] + " " + clauses))
+                delete_where = -1
+        elif depth == 0:
+            keyword = text.upper()
+            if keyword in ("USING", "WITH"):
+                raise QueryError(
+                    f"the update has its own {keyword} and the request using-graph-uri/using-named-graph-uri: "
+                    "give the dataset one way (SPARQL 1.1 Protocol §2.2.3)"
+                )
+            if keyword == "WHERE" and previous == "DELETE":
+                delete_where = token.start()
+            elif keyword == "WHERE":
+                edits.append((token.start(), clauses))
+        previous = text.upper()
+    for at, text in reversed(edits):
+        update = update[:at] + text + update[at:]
+    return update

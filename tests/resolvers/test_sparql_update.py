@@ -160,4 +160,49 @@ def test_bad_update_requests_are_400(store: GraphStore) -> None:
     twice = urlencode([("update", NOTE), ("update", NOTE)]).encode()
     form = {"content-type": "application/x-www-form-urlencoded"}
     assert call(store, "POST", "writer", content=twice, headers=form).status_code == 400
-    assert call(store, "POST", "writer", data={"update": NOTE, "using-graph-uri": "http://e.org/g"}).status_code == 400
+    with_dataset = {"update": "WITH <http://e.org/g> INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                    "using-graph-uri": "http://e.org/g"}
+    assert call(store, "POST", "writer", data=with_dataset).status_code == 400
+    assert call(store, "POST", "writer", data={"update": NOTE, "using-graph-uri": "not an iri"}).status_code == 400
+
+
+COPY = "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+
+
+def using(store: GraphStore, text: str, **params: str | list[str]) -> httpx.Response:
+    return call(store, "POST", "writer", params=params, content=text.encode(),
+                headers={"content-type": "application/sparql-update"})
+
+
+def test_using_graph_uri_sets_the_default_graph_of_the_where(store: GraphStore) -> None:
+    assert update(store, NOTE).status_code == 204
+    assert using(store, COPY).status_code == 204  # no dataset: the default graph is empty
+    assert store.find_source(KIND, "http://example.org/copy") is None
+    got = using(store, COPY, **{"using-graph-uri": "http://example.org/notes"})
+    assert got.status_code == 204, got.text
+    info = store.find_source(KIND, "http://example.org/copy")
+    assert info is not None and info.triples == 1
+    # DELETE WHERE reads the same dataset: the match is in <notes>, the template deletes from <copy>
+    got = using(store, "DELETE WHERE { GRAPH <http://example.org/copy> { ?s ?p ?o } . ?s ?p ?o }",
+                **{"using-named-graph-uri": "http://example.org/copy", "using-graph-uri": "http://example.org/notes"})
+    assert got.status_code == 204, got.text
+    assert store.find_source(KIND, "http://example.org/copy") is None and ask(store, ASK_NOTE)
+
+
+def test_using_named_graph_uri_limits_graph_patterns(store: GraphStore) -> None:
+    assert update(store, NOTE).status_code == 204
+    assert update(store, NOTE.replace("notes", "other")).status_code == 204
+    copy_named = "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?g } } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert using(store, copy_named, **{"using-named-graph-uri": "http://example.org/other"}).status_code == 204
+    _, rows = store.query("SELECT ?g WHERE { GRAPH <http://example.org/copy> { ?s ?p ?g } }")
+    assert [row[0].value for row in rows] == ["http://example.org/other"]
+
+
+def test_using_a_loaded_graph_is_refused_and_reads_nothing(store: GraphStore) -> None:
+    loaded = store.graphs("public")[0]
+    before = snapshot(store)
+    got = using(store, COPY, **{"using-graph-uri": loaded})
+    assert got.status_code == 403 and "managed by pankg" in got.json()["error"]["message"]
+    got = using(store, COPY, **{"using-named-graph-uri": store.meta})
+    assert got.status_code == 403
+    assert snapshot(store) == before

@@ -5,8 +5,8 @@ boolean) and sent through httpx's ASGI transport. The ``ut:graphData`` graphs (d
 sources; since pankg names its graphs itself, the kasei.us graph IRIs in ``default-graph-uri`` /
 ``named-graph-uri`` are replaced by the graphs those files were loaded into (the query text is left alone:
 the same IRIs are subjects there). Update tests run with a bearer token marked ``update: true`` and keep their
-own graph IRIs (they write user graphs, :mod:`graph.updates`); the four that send ``using-graph-uri`` /
-``using-named-graph-uri`` are strict xfails: those parameters are not supported (400).
+own graph IRIs (they write user graphs, :mod:`graph.updates`), also the four that send ``using-graph-uri`` /
+``using-named-graph-uri``: those name user graphs the same request writes.
 """
 
 from __future__ import annotations
@@ -91,10 +91,7 @@ def suite_store() -> tuple[GraphStore, dict[str, str]]:
 
 
 @pytest.mark.parametrize("name", _names())
-def test_protocol(name: str, shared: Path, suite_store: tuple[GraphStore, dict[str, str]],
-                  request: pytest.FixtureRequest) -> None:
-    if name.startswith("update_dataset_"):
-        request.applymarker(pytest.mark.xfail(reason="using-graph-uri parameters are not supported", strict=True))
+def test_protocol(name: str, shared: Path, suite_store: tuple[GraphStore, dict[str, str]]) -> None:
     updating = "update" in name
     tokens = Tokens({Tokens.digest("writer"): Caller("writer", Entitlement(), update=True)})
     auth = {"authorization": "Bearer writer"} if updating else {}
