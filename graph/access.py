@@ -4,24 +4,34 @@ Every quad the model writes carries an *access key* that picks its named graph (
 
 - ``public``: everyone;
 - ``restricted``: staff only (personal data, records whose owner is unknown);
-- ``restricted:<group>``: the catalogue group that owns the dataset (SciCat ``ownerGroup``);
+- ``restricted:<group>[,<group>...]``: the catalogue groups that may read the dataset (SciCat ``ownerGroup``
+  and ``accessGroups``), deduplicated and sorted, so that datasets read by the same groups share one graph;
 - ``restricted:proposal:<pid>``: the experimental team of a proposal, when no group is known;
 - any of the restricted keys with ``@<yyyy-mm-dd>``: the day the embargo ends, so that
   ``pankg release`` can make the graph public by moving it, without the source files.
 
+In a key each reader (a group name, or ``proposal:<pid>``) has ``%``, ``,`` and ``@`` percent-encoded, so
+any name parses back. Keys of earlier versions named one group as is: they still parse to that group (an
+``@`` in it is told from the date's, as before). Only a comma or ``%xx`` in such a raw name would read
+differently, and no store holds raw keys: the registry rebuilds them from the meta graph's literals.
+
 The split lives in the store, not in the resolvers: a caller's :class:`Entitlement` selects the graphs of
 its query's dataset, so data it is not entitled to is not there for any query to reach.
 
->>> key = restricted_key("esrf-ma1234", "", dt.date(2029, 1, 1))
+>>> key = restricted_key(["esrf-ma1234", "esrf-staff", "esrf-ma1234"], "", dt.date(2029, 1, 1))
 >>> key, parse(key)
-('restricted:esrf-ma1234@2029-01-01', ('esrf-ma1234', datetime.date(2029, 1, 1)))
->>> Entitlement(groups=frozenset({"esrf-ma1234"})).allows(key), Entitlement().allows(key)
+('restricted:esrf-ma1234,esrf-staff@2029-01-01', (('esrf-ma1234', 'esrf-staff'), datetime.date(2029, 1, 1)))
+>>> Entitlement(groups=frozenset({"esrf-staff"})).allows(key), Entitlement().allows(key)
 (True, False)
+>>> restricted_key("team, a@b"), parse(restricted_key("team, a@b"))[0]
+('restricted:team%2C a%40b', ('team, a@b',))
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ontology.namespaces import DCTERMS
@@ -30,26 +40,51 @@ from ontology.terms import PANKG
 PUBLIC = "public"
 RESTRICTED = "restricted"
 PROPOSAL = "proposal:"
+_ENCODE = {"%": "%25", ",": "%2C", "@": "%40"}
+_DECODE = re.compile("%(25|2C|40)", re.IGNORECASE)
 
 
-def restricted_key(owner_group: str = "", proposal: str = "", until: dt.date | None = None) -> str:
-    """The key of restricted quads owned by ``owner_group`` (else the team of ``proposal``, else staff only),
-    hidden ``until`` the embargo end when the restriction comes from a date rather than a flag."""
-    group = owner_group or (PROPOSAL + proposal if proposal else "")
-    key = f"{RESTRICTED}:{group}" if group else RESTRICTED
+def _encode(reader: str) -> str:
+    """A reader's name with the characters that delimit a key percent-encoded (``%`` first)."""
+    for char, code in _ENCODE.items():
+        if char in reader:
+            reader = reader.replace(char, code)
+    return reader
+
+
+def _decode(text: str) -> str:
+    return _DECODE.sub(lambda m: chr(int(m.group(1), 16)), text) if "%" in text else text
+
+
+def readers_key(readers: Iterable[str], until: dt.date | None = None) -> str:
+    """The key of a graph read by ``readers`` (group names and ``proposal:<pid>``), in canonical order;
+    none: staff only. The registry rebuilds keys with it from the meta graph's ``pankg:accessGroup``s."""
+    names = ",".join(_encode(r) for r in sorted({r for r in readers if r}))
+    key = f"{RESTRICTED}:{names}" if names else RESTRICTED
     return f"{key}@{until.isoformat()}" if until is not None else key
 
 
-def parse(key: str) -> tuple[str, dt.date | None]:
-    """``(group, embargo end)`` of a restricted key; group ``""`` is staff only, ``proposal:<pid>`` a team."""
+def restricted_key(groups: str | Iterable[str] = (), proposal: str = "", until: dt.date | None = None) -> str:
+    """The key of restricted quads read by ``groups`` (one name, or the owner group and the access groups;
+    else the team of ``proposal``, else staff only), hidden ``until`` the embargo end when the restriction
+    comes from a date rather than a flag."""
+    names = {groups} if isinstance(groups, str) else set(groups)
+    names.discard("")
+    return readers_key(names or ({PROPOSAL + proposal} if proposal else ()), until)
+
+
+def parse(key: str) -> tuple[tuple[str, ...], dt.date | None]:
+    """``(readers, embargo end)`` of a restricted key: readers are group names and ``proposal:<pid>``
+    (a team); none is staff only."""
     rest = key[len(RESTRICTED) :].removeprefix(":")
-    group, at, day = rest.rpartition("@")
+    names, until = rest, None
+    head, at, day = rest.rpartition("@")
     if at:
         try:
-            return group, dt.date.fromisoformat(day)
+            names, until = head, dt.date.fromisoformat(day)
         except ValueError:
-            pass  # an "@" that is part of a group's name
-    return rest, None
+            pass  # an "@" that is part of a group's name (a key of an earlier version)
+    return tuple(_decode(n) for n in names.split(",") if n), until
 
 
 def level(key: str) -> str:
@@ -92,10 +127,14 @@ class Entitlement:
     staff: bool = False
 
     def allows(self, key: str) -> bool:
-        """True if a graph of access ``key`` is in this caller's dataset."""
+        """True if a graph of access ``key`` is in this caller's dataset: any one of its readers will do,
+        since each of a dataset's groups may read all of it."""
         if key == PUBLIC or self.staff:
             return True
-        group, _ = parse(key)
-        if group.startswith(PROPOSAL):
-            return group[len(PROPOSAL) :] in self.proposals
-        return bool(group) and group in self.groups
+        return any(self._is(reader) for reader in parse(key)[0])
+
+    def _is(self, reader: str) -> bool:
+        """True if the caller is ``reader``: a member of that group, or of that proposal's team."""
+        if reader.startswith(PROPOSAL):
+            return reader[len(PROPOSAL) :] in self.proposals
+        return reader in self.groups

@@ -160,6 +160,7 @@ class Dataset:
     """Until when the archived data is kept (SciCat archiveRetentionTime)."""
     owner_group: str = ""
     access_groups: tuple[str, ...] = ()
+    """Groups that may read the details besides the owner group: under embargo, members of either do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +168,18 @@ class DatasetFiles:
     """Files of a dataset that its source lists apart from the dataset record (SciCat OrigDatablock).
 
     They belong with the dataset's details, so they need the dataset's access: the loader passes it
-    (``public``, ``embargo_end`` as on :class:`Dataset`), and passes ``public=False`` when it cannot know.
+    (``public``, ``embargo_end``, the groups and ``proposal`` as on :class:`Dataset`, so that a source
+    without the dataset keys the files as the dataset's own source keys its details), and passes
+    ``public=False`` and no group (staff only) when it cannot know.
     """
 
     dataset: str
     files: tuple[File, ...]
     public: bool | None = None
     embargo_end: dt.date | None = None
+    owner_group: str = ""
+    access_groups: tuple[str, ...] = ()
+    proposal: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ terms are N-Triples text and whose ``access`` is ``"public"`` or a restricted ke
 it (:mod:`graph.access`): the store writes each access key of a source into its own named graph, so a
 reader is given the graphs it is entitled to only. An embargoed dataset keeps a public stub (PID,
 types, facility, instrument, technique, proposal, DOI, access level, embargo end) and everything else
-goes to the restricted graph of its owner group (else its proposal's team); samples, files and runs
-named by the dataset follow it.
+goes to the restricted graph of the groups that may read it (owner and access groups, else its
+proposal's team); samples, files and runs named by the dataset follow it.
 
 Standard vocabularies first: PROV-O for provenance, DCAT + DCTERMS for datasets, CiTO for citations,
 schema.org for software, FOAF for people and organizations, PaNET IRIs for techniques; the pankg
@@ -80,14 +80,17 @@ class RdfModel:
         return True
 
     def hidden(self, dataset: e.Dataset | e.DatasetFiles) -> Access:
-        """Where a dataset's details go: ``public``, or the restricted graph of its owner group (else its
-        proposal's team), keyed by its embargo end when a date (not a flag) restricts it, for ``pankg release``."""
+        """Where a dataset's details go: ``public``, or the restricted graph of all the groups that may read
+        it (owner and access groups; else its proposal's team), keyed by its embargo end when a date (not a
+        flag) restricts it, for ``pankg release``. Files take the key of their dataset if it was mapped here,
+        else the same key from the access their loader found for it."""
         if not self.is_restricted(dataset):
             return PUBLIC
         until = dataset.embargo_end if dataset.public is None else None
+        groups = (dataset.owner_group, *dataset.access_groups)
         if isinstance(dataset, e.DatasetFiles):
-            return self._keys.get(dataset.dataset) or restricted_key(until=until)
-        key = self._keys[dataset.pid] = restricted_key(dataset.owner_group, dataset.proposal, until)
+            return self._keys.get(dataset.dataset) or restricted_key(groups, dataset.proposal, until)
+        key = self._keys[dataset.pid] = restricted_key(groups, dataset.proposal, until)
         for sample in dataset.samples:
             self._keys.setdefault("sample:" + sample, key)
         return key
@@ -209,7 +212,7 @@ class RdfModel:
 
     def _sample(self, x: e.Sample) -> Iterator[Quad]:
         s = self.node("sample", x.pid)
-        acc = PUBLIC if x.public else self._keys.get("sample:" + x.pid) or restricted_key(x.owner_group)
+        acc = PUBLIC if x.public else self._keys.get("sample:" + x.pid) or restricted_key((x.owner_group, *x.access_groups))
         yield s, rdf.type, pankg.Sample, acc
         yield s, rdf.type, prov.Entity, acc
         yield s, rdfs.label, literal(x.name), acc

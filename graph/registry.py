@@ -2,8 +2,9 @@
 
 Every load is recorded as a ``pankg:SourceLoad`` node (kind, location, content hash, time,
 generation) pointing at its current ``pankg:SourceGraph`` nodes (one per access key, with their
-triple counts; a restricted graph records the group entitled to it as ``pankg:accessGroup`` and, when an
-embargo date restricts it, that date as ``pankg:embargoEndDate``: see :mod:`graph.access`). This is the metadata about metadata, queryable like any other triple; it is also
+triple counts; a restricted graph records each group entitled to it as one ``pankg:accessGroup`` and, when
+an embargo date restricts it, that date as ``pankg:embargoEndDate``: see :mod:`graph.access`). This is the
+metadata about metadata, queryable like any other triple; it is also
 the switch that makes a load visible: replacing a source's registration is one SPARQL update, one
 transaction, so readers see the old graphs or the new ones, never a mix.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.access import parse, restricted_key
+from graph.access import parse, readers_key
 from graph.iris import Minter
 from graph.nt import literal, typed
 from ontology.namespaces import PROV, RDF
@@ -67,7 +68,7 @@ def source_iri(minter: Minter, kind: str, location: str) -> str:
 
 def graph_iri(minter: Minter, kind: str, location: str, generation: int, access: str) -> str:
     """The named graph holding one generation of a source at one access key: ``...v2.public``,
-    ``...v2.restricted`` (staff only) or ``...v2.restricted.<group>[@<date>]`` (percent-encoded)."""
+    ``...v2.restricted`` (staff only) or ``...v2.restricted.<group>[,<group>...][@<date>]`` (percent-encoded)."""
     digest = hashlib.sha256(location.encode()).hexdigest()[:16]
     name = access.replace(":", ".", 1) if access.startswith("restricted:") else access
     return minter.minted("graph", f"{kind}.{digest}.v{generation}.{name}")
@@ -106,11 +107,12 @@ SELECT ?src ?kind ?loc ?hash ?gen ?at ?ver ?release ?g ?acc ?n ?group ?until WHE
 def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
     """All registered sources, keyed by source IRI."""
     rows: dict[str, dict[str, object]] = {}
+    graphs: dict[str, dict[str, _Registered]] = {}  # source -> graph IRI -> its rows gathered
     results = store.query(_READ, default_graph=ox.NamedNode(meta))
     assert isinstance(results, ox.QuerySolutions)
     for row in results:
         src = row["src"].value
-        entry = rows.setdefault(
+        rows.setdefault(
             src,
             {
                 "kind": row["kind"].value,
@@ -124,13 +126,9 @@ def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
             },
         )
         if row["g"] is not None:
-            access = "restricted" if row["acc"].value == PANKG.Restricted else "public"
-            key = access
-            if access == "restricted":
-                until = dt.date.fromisoformat(row["until"].value) if row["until"] is not None else None
-                key = restricted_key(row["group"].value if row["group"] is not None else "", "", until)
-            graph = SourceGraph(row["g"].value, access, int(row["n"].value), key)
-            entry["graphs"].append(graph)  # type: ignore[attr-defined]
+            _graph_row(graphs.setdefault(src, {}), row)
+    for src, found in graphs.items():
+        rows[src]["graphs"] = [graph.source_graph(iri) for iri, graph in found.items()]
     return {
         src: SourceInfo(
             iri=src,
@@ -145,6 +143,33 @@ def read_sources(store: ox.Store, meta: str) -> dict[str, SourceInfo]:
         )
         for src, v in rows.items()
     }
+
+
+@dataclass
+class _Registered:
+    """A graph as the meta graph's rows give it: one row per ``pankg:accessGroup`` of a graph read by several."""
+
+    access: str
+    triples: int
+    until: dt.date | None
+    groups: set[str] = field(default_factory=set)
+
+    def source_graph(self, iri: str) -> SourceGraph:
+        """Its restricted key is rebuilt from its groups and date (also those a store loaded by an earlier
+        version recorded, one group each), so a key reads back as it was written."""
+        key = readers_key(self.groups, self.until) if self.access == "restricted" else self.access
+        return SourceGraph(iri, self.access, self.triples, key)
+
+
+def _graph_row(found: dict[str, _Registered], row: ox.QuerySolution) -> None:
+    """Gather one row of a source's graph into ``found`` (graph IRI -> what is registered)."""
+    graph = found.get(row["g"].value)
+    if graph is None:
+        access = "restricted" if row["acc"].value == PANKG.Restricted else "public"
+        until = dt.date.fromisoformat(row["until"].value) if row["until"] is not None else None
+        graph = found[row["g"].value] = _Registered(access, int(row["n"].value), until)
+    if row["group"] is not None:
+        graph.groups.add(row["group"].value)
 
 
 def _unregister(meta: str, src: str) -> str:
@@ -176,9 +201,9 @@ def swap_update(meta: str, info: SourceInfo) -> str:
             f"<{g.iri}> <{PANKG.tripleCount}> {typed(g.triples)} .",
             f"<{g.iri}> <{PROV.wasDerivedFrom}> {s} .",
         ]
-        group, until = parse(g.access_key) if g.access != "public" else ("", None)
-        if group:
-            lines.append(f"<{g.iri}> <{PANKG.accessGroup}> {literal(group)} .")
+        readers, until = parse(g.access_key) if g.access != "public" else ((), None)
+        for reader in readers:
+            lines.append(f"<{g.iri}> <{PANKG.accessGroup}> {literal(reader)} .")
         if until is not None:
             lines.append(f"<{g.iri}> <{PANKG.embargoEndDate}> {typed(until)} .")
     body = "\n".join(lines)

@@ -5,7 +5,8 @@
   (``pi_*`` and ``firstname``/``lastname``/``email``) are two people minted inside the proposal.
 - Sample: a :class:`~graph.entities.Sample`; SciCat has no sample name, so the description is its label.
 - OrigDatablock: the files of a dataset (:class:`~graph.entities.DatasetFiles`), with the dataset's
-  access as the Dataset collection of the same load says, restricted when unknown.
+  access (published, embargo end, groups, proposal) as the Dataset collection of the same load says;
+  when it does not say, restricted to the block's own ``ownerGroup``/``accessGroups``, else to staff.
 - PublishedData: a :class:`~graph.entities.DoiRecord` covering the datasets of ``pidArray``; creators are
   names, minted inside the DOI record ("al." of a truncated author list is not a person: skipped, with a
   warning); DOIs found in ``relatedPublications`` become ``IsReferencedBy`` relations.
@@ -148,9 +149,19 @@ def datablock_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Enti
         except RecordInvalid as exc:
             raise RecordInvalid(str(exc).split(": ", 1)[-1], field=f"{where}.{exc.field}") from None
     ctx.check("dataset", dataset, pid, "datasetId")
-    known = ctx.catalogue.known("dataset") or {}
-    public, embargo_end = known.get(dataset) or (False, None)  # unknown dataset: restricted
-    return [e.DatasetFiles(dataset, tuple(files), public, embargo_end)]
+    return [_files_of(dataset, tuple(files), r, ctx)]
+
+
+def _files_of(dataset: str, files: tuple[e.File, ...], r: dict[str, Any], ctx: Context) -> e.DatasetFiles:
+    """The files with their dataset's access as the Dataset collection of the load says, so they join the
+    graph of its details; a dataset it does not hold keeps them restricted to the groups the block names
+    (the catalogue says who owns the block), else to staff."""
+    facts = (ctx.catalogue.known("dataset") or {}).get(dataset)
+    if facts is None:
+        return e.DatasetFiles(dataset, files, False, None, text(r, "ownerGroup"), texts(r, "accessGroups"))
+    return e.DatasetFiles(
+        dataset, files, facts.public, facts.embargo_end, access_groups=facts.groups, proposal=facts.proposal
+    )
 
 
 def published_entities(doi: str, r: dict[str, Any], ctx: Context) -> list[e.Entity]:

@@ -8,11 +8,13 @@ the other collections:
   record and field, checked against the collections given in the same call. A collection that was not
   given cannot be checked, so nothing is said about references into it.
 - *Access of files*: an OrigDatablock record does not say whether its dataset is published. Its files
-  take the access of their dataset as the Dataset collection of the same call says; a dataset that
-  collection does not hold (or no Dataset collection at all) keeps its files restricted: when in
-  doubt, nothing is published.
+  take the access of their dataset as the Dataset collection of the same call says (published, embargo
+  end, the groups that may read it, its proposal), so they land in the graph of the dataset's details;
+  a dataset that collection does not hold (or no Dataset collection at all) keeps its files restricted
+  to the groups the block names, else to staff: when in doubt, nothing is published.
 
-The index holds PIDs (and, for datasets, the access facts), never whole records, so memory stays small.
+The index holds PIDs (and, for datasets, the access facts), never whole records, so memory stays small:
+datasets read by the same groups share one tuple of group names.
 """
 
 from __future__ import annotations
@@ -22,15 +24,27 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.errors import LoaderError
 from graph.model import RdfModel
 from loaders.base import LoadReport, LoadWarning
 
 Reader = Callable[[], list[Any]]
-DatasetAccess = tuple[bool, dt.date | None]
-"""A dataset's ``(isPublished, dateOfPublishing)``."""
+
+
+class DatasetAccess(NamedTuple):
+    """What the files of a dataset need to be keyed like its details (:meth:`graph.model.RdfModel.hidden`)."""
+
+    public: bool
+    """``isPublished``."""
+    embargo_end: dt.date | None
+    """``datasetlifecycle.dateOfPublishing``."""
+    groups: tuple[str, ...] = ()
+    """``ownerGroup`` and ``accessGroups``, deduplicated and sorted: every group that may read it."""
+    proposal: str = ""
+    """The proposal the dataset's details fall back to when no group is named."""
+
 
 # Where each collection keeps its PID, in order of preference (REST API first, MongoDB export second).
 ID_KEYS: dict[str, tuple[str, ...]] = {
@@ -69,6 +83,8 @@ class Catalogue:
         self._dataset_access = dataset_access
         self._seen: set[str] = set()
         self._index: dict[str, dict[str, DatasetAccess | None]] = {}
+        self._shared: dict[object, Any] = {}
+        """One object per set of groups and per proposal: a catalogue has far fewer than datasets."""
         self.problems: list[str] = []
         """Collections that could not be read for the index (their own load reports why)."""
 
@@ -81,7 +97,16 @@ class Catalogue:
         for record in records:
             pid = record_pid(collection, record)
             if pid:
-                index[pid] = self._dataset_access(record) if collection == "dataset" else None
+                index[pid] = self._access(record) if collection == "dataset" else None
+
+    def _access(self, record: dict[str, Any]) -> DatasetAccess | None:
+        """A dataset's access facts, sharing the groups and proposal of the datasets indexed before: the
+        index lives for the whole load, and every dataset of a proposal usually names the same ones."""
+        facts = self._dataset_access(record)
+        if facts is None:
+            return None
+        share = self._shared.setdefault
+        return facts._replace(groups=share(facts.groups, facts.groups), proposal=share(facts.proposal, facts.proposal))
 
     def known(self, collection: str) -> dict[str, DatasetAccess | None] | None:
         """PIDs of ``collection`` in this call (with datasets' access), or None if it was not given."""
@@ -101,7 +126,8 @@ class Catalogue:
 
     def access_digest(self) -> str:
         """A digest of every dataset's access facts: part of the content hash of sources whose graph
-        depends on them (files), so a dataset published later rewrites its files too."""
+        depends on them (files), so a dataset published later, or read by other groups, rewrites its
+        files too."""
         datasets = self.known("dataset")
         if datasets is None:
             return "datasets: not given"

@@ -95,10 +95,14 @@ KNOWN = MAPPED | NOT_MAPPED
 
 
 def dataset_access(record: dict[str, Any]) -> DatasetAccess | None:
-    """``(published, embargo end)`` for the index of the load; None for a record too broken to say."""
+    """The access facts of a dataset for the index of the load, read as :func:`dataset_entities` reads
+    them so that files listed apart get the key of the dataset's details; None for a record too broken
+    to say."""
     try:
         end = date_value(section(record, "datasetlifecycle"), "dateOfPublishing")
-        return flag(record, "isPublished", False), end.date() if end else None
+        groups = tuple(sorted({text(record, "ownerGroup"), *texts(record, "accessGroups")} - {""}))
+        proposal = text(record, "proposalId") or next(iter(texts(record, "proposalIds")), "")
+        return DatasetAccess(flag(record, "isPublished", False), end.date() if end else None, groups, proposal)
     except RecordInvalid:
         return None
 
