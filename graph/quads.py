@@ -9,7 +9,7 @@ is ``"public"``, ``"restricted"`` (staff only) or a restricted key naming the gr
 from __future__ import annotations
 
 Access = str
-"""An access key (:mod:`graph.access`): ``public``, ``restricted`` or ``restricted:<group>[@<date>]``."""
+"""An access key (:mod:`graph.access`): ``public``, ``restricted`` or ``restricted:<reader>[,<reader>...][@<date>]``."""
 Quad = tuple[str, str, str, Access]
 
 PUBLIC: Access = "public"
