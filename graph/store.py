@@ -11,7 +11,7 @@ Writing a source (:meth:`GraphStore.replace_source`) goes in three steps:
 
 Reads choose their graphs from the registration: ``scope="all"`` (the local data manager: every current
 graph and the meta graph), ``scope="public"`` (public graphs only) or an :class:`~graph.access.Entitlement`
-(public graphs plus the restricted graphs of the caller's groups and proposals; never the meta graph).
+(public graphs plus the restricted graphs of the caller's groups and proposals; a staff token: everything).
 Restricted data is split by access key into its own graphs (``docs/access.md``), so a scope is only a list
 of graphs: no query can reach what is not in it. When the store holds no staged or retired graph, an
 ``all`` read uses the union of all graphs (graphs pankg did not write included), which oxigraph answers
@@ -37,7 +37,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph import registry
-from graph.access import Entitlement, level, release_update, released, until
+from graph.access import Entitlement, everything, level, release_update, released, until
 from graph.bulk import bulk_write
 from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
@@ -51,9 +51,8 @@ Scope = Literal["all", "public"] | Entitlement
 
 def sees(scope: Scope, graph: SourceGraph) -> bool:
     """True if a reader of ``scope`` is given ``graph``."""
-    if scope == "all" or graph.access == "public":
-        return True
-    return isinstance(scope, Entitlement) and scope.allows(graph.access_key)
+    return everything(scope) or graph.access == "public" or (
+        isinstance(scope, Entitlement) and scope.allows(graph.access_key))
 
 
 def _version() -> str:
@@ -119,8 +118,8 @@ class GraphStore:
             return self._graphs_locked(scope)
 
     def _graphs_locked(self, scope: Scope) -> list[str]:
-        # The meta graph names files and restricted graphs: only the local data manager sees it.
-        graphs = [self.meta] if scope == "all" else []
+        # The meta graph names files and restricted graphs: only the data managers (CLI, staff tokens) see it.
+        graphs = [self.meta] if everything(scope) else []
         for info in self._sources.values():
             graphs += [g.iri for g in info.graphs if sees(scope, g)]
         return graphs
@@ -134,7 +133,7 @@ class GraphStore:
         """
         with self._epochs.reading():
             with self._state_lock:
-                if scope == "all" and self._clean:
+                if everything(scope) and self._clean:
                     options: dict[str, Any] = {"use_default_graph_as_union": True}
                 else:
                     nodes = [ox.NamedNode(g) for g in self._graphs_locked(scope)]

@@ -8,7 +8,7 @@ file holds no secret a reader of it could replay::
         name: ma-1234 team
         groups: [esrf-ma1234]        # owner groups of the catalogue (SciCat ownerGroup)
         proposals: [MA-1234]         # proposals whose team sees their embargoed data
-        staff: false                 # true: every restricted graph (never the meta graph)
+        staff: false                 # true: every graph, the meta graph included (data managers)
         update: false                # may run SPARQL Update on user graphs (docs/sparql.md)
 
 A request without ``Authorization`` is anonymous and reads ``public``; ``Authorization: Bearer <token>``

@@ -7,7 +7,7 @@ Reads and writes reuse what ``/sparql`` already decides, so the two never disagr
   the bounded worker path of public queries (:mod:`resolvers.sparql_worker`: time, memory and answer-size
   limits) and in the negotiated graph format of :mod:`resolvers.sparql_formats`. A graph outside the scope is
   404 like an absent one, so an anonymous caller learns nothing of restricted graphs; the meta graph is never
-  served. ``?default`` is ``/sparql``'s default graph for that caller: the union of what it sees.
+  served here (a staff token reads it through ``/sparql``). ``?default`` is ``/sparql``'s default graph for that caller: the union of what it sees.
 - **Writes** (``PUT`` replace, ``POST`` merge, ``DELETE`` drop) take the token rules of SPARQL Update
   (:func:`resolvers.sparql_update.authorize`) and write user graphs only, with one commit each
   (:func:`graph.updates.replace_graph`, ``merge_graph``, ``drop_graph``): a loaded graph, the meta graph or

@@ -99,7 +99,7 @@ def test_one_graph_per_access_key_recorded_in_the_registry(tmp_path: Path) -> No
         assert titles(reopened, Entitlement(groups=frozenset({"esrf-ma1"}))) == {"Open data", "Group secret"}
 
 
-def test_scopes_see_public_plus_what_they_hold_never_the_meta_graph() -> None:
+def test_scopes_see_public_plus_what_they_hold_only_data_managers_the_meta_graph() -> None:
     store = loaded()
     assert titles(store, "public") == {"Open data"}
     assert titles(store, Entitlement(groups=frozenset({"esrf-ma1"}))) == {"Open data", "Group secret"}
@@ -107,7 +107,13 @@ def test_scopes_see_public_plus_what_they_hold_never_the_meta_graph() -> None:
     assert titles(store, Entitlement(groups=frozenset({"other"}))) == {"Open data"}
     staff = Entitlement(staff=True)
     assert titles(store, staff) == titles(store, "all") == {"Open data", "Group secret", "Team secret", "Staff secret"}
-    assert store.meta not in store.graphs(staff) and store.meta in store.graphs("all")
+    # staff tokens are the facility's data managers: they read what the CLI reads, with its union fast path
+    assert store.meta in store.graphs(staff) and store.meta in store.graphs("all")
+    assert all(store.meta not in store.graphs(s) for s in ("public", Entitlement(groups=frozenset({"esrf-ma1"}))))
+    with store.reading(staff) as options:
+        assert options == {"use_default_graph_as_union": True}
+    with store.reading(Entitlement(groups=frozenset({"esrf-ma1"}))) as options:
+        assert "use_default_graph_as_union" not in options and len(options["default_graph"]) == 2
 
 
 def test_release_moves_ended_embargoes_into_the_public_graph() -> None:
