@@ -101,6 +101,7 @@ class GraphStore:
         self._sources = registry.read_sources(self._store, self.meta)
         self._clean = False
         self._retired: list[str] = []  # graphs swapped out whose readers had not finished in time
+        self.version = 0  # bumped by every committed write: a reader may keep a read-only view while it holds
         self._base_recorded = registry.read_base(self._store) is not None
         self._collect_garbage()
 
@@ -314,6 +315,7 @@ class GraphStore:
                 self._store.update(registry.swap_update(self.meta, new))
                 with self._state_lock:
                     self._sources[info.iri] = new
+                    self.version += 1
                 changed.append(new)
         return changed
 
@@ -331,6 +333,7 @@ class GraphStore:
         with self._state_lock:
             change(self._sources)
             self._retired += retired
+            self.version += 1
         epoch = self._epochs.advance()
         if self._epochs.wait_for_older(epoch, COLLECT_WAIT_SECONDS):
             with self._state_lock:

@@ -199,3 +199,4 @@ def _commit(store: GraphStore, users: dict[str, SourceInfo], contents: dict[str,
                 store._sources.pop(src, None)  # noqa: SLF001
             else:
                 store._sources[src] = info  # noqa: SLF001
+        store.version += 1  # the query workers' read-only views are now stale

@@ -5,7 +5,9 @@ own store could hold a core and gigabytes for minutes. Instead each query of ``/
 process (``multiprocessing``, *spawn*: no forked copy of the server's store or event loop) from a small pool:
 
 - the worker opens the on-disk store **read only** (``Store.read_only``; the server keeps the one writable
-  handle and its lock) afresh for each query, so it sees every load committed before the query started;
+  handle and its lock), and opens it again whenever the server's write version (``GraphStore.version``,
+  bumped by every load, release and update) differs from the one its view was opened at, so it sees every
+  write committed before the query started and pays the opening (about 3 ms) only after writes;
 - while the query runs, its address space may grow by at most ``PANKG_QUERY_MEMORY`` MB (``RLIMIT_AS``, set
   after the store is open): an allocation past it fails and the worker dies (Rust aborts) or raises
   ``MemoryError``, which is answered 503 ``QueryOutOfMemory``;
@@ -39,7 +41,8 @@ from graph.store import GraphStore
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
 _SPAWN = multiprocessing.get_context("spawn")
-Job = tuple[str, dict[str, Any], str | None, str | None, int]  # query, plain dataset, accept, format, max bytes
+Job = tuple[str, dict[str, Any], str | None, str | None, int, int]
+"""query, plain dataset, accept, format, max bytes, and the store's write version the dataset was read at."""
 
 
 def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
@@ -57,7 +60,7 @@ def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | N
     # A read-only open replays the writer's unflushed log: 45 ms after a load, 3 ms once it is flushed, and
     # a flush with nothing to write costs microseconds.
     store.flush()
-    job: Job = (sparql, plain_dataset(dataset), accept, wanted, limits.max_bytes)
+    job: Job = (sparql, plain_dataset(dataset), accept, wanted, limits.max_bytes, store.version)
     return pool_for(store.path, limits).run(job)
 
 
@@ -123,18 +126,33 @@ def _answer_job(path: str, job: Job, memory: int) -> tuple[bytes, str]:
         try:
             return _answer_once(path, job, memory)
         except (QueryError, OSError, RuntimeError) as exc:  # pyoxigraph reports a vanished file in either
+            _VIEW.clear()  # open afresh next time
             if attempt == ATTEMPTS - 1 or not any(marker in str(exc) for marker in _VANISHED):
                 raise
             time.sleep(min(0.05 * (attempt + 1), 0.3))
     raise AssertionError("unreachable")
 
 
+_VIEW: dict[tuple[str, int], ox.Store] = {}
+"""The worker's read-only view of the store, kept while the server's write version is the one it was opened
+at: opening costs about 3 ms a query, more than a small query itself (bench/sparql_endpoint.py). Any
+committed write bumps the version, so the next query opens a view that sees it."""
+
+
+def _view(path: str, version: int) -> ox.Store:
+    store = _VIEW.get((path, version))
+    if store is None:
+        _VIEW.clear()
+        try:
+            store = _VIEW[(path, version)] = ox.Store.read_only(path)
+        except OSError as exc:
+            raise QueryError(f"query failed: cannot open the store: {exc}") from None
+    return store
+
+
 def _answer_once(path: str, job: Job, memory: int) -> tuple[bytes, str]:
-    sparql, dataset, accept, wanted, max_bytes = job
-    try:
-        store = ox.Store.read_only(path)
-    except OSError as exc:
-        raise QueryError(f"query failed: cannot open the store: {exc}") from None
+    sparql, dataset, accept, wanted, max_bytes, version = job
+    store = _view(path, version)
     _cap_memory(memory)
     try:
         try:
@@ -161,6 +179,7 @@ def serve(conn: Connection, path: str, memory_mb: int) -> None:
         try:
             reply: tuple[str, Any] = ("ok", _answer_job(path, job, memory_mb * 1024 * 1024))
         except MemoryError:
+            _VIEW.clear()
             reply = ("memory", None)
         except PankgError as exc:
             reply = ("error", exc)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from graph.store import GraphStore
+from graph.updates import apply_update
 from loaders.base import load
 from loaders.rdf import RdfFileSource
 from pankg.app import create_app
@@ -110,20 +111,26 @@ def test_worker_reports_errors_as_the_thread_did(chain: GraphStore) -> None:
     asyncio.run(run())
 
 
-def test_worker_sees_a_load_made_after_it_started(chain: GraphStore, tmp_path: Path) -> None:
-    """The worker opens the store read only per query, so what the server's writer loaded is visible."""
+def test_worker_sees_every_write_made_after_it_started(chain: GraphStore, tmp_path: Path) -> None:
+    """The worker keeps its read-only view only while the server's write version stands: a load, a removal
+    and an update each make the next query open a view that sees them."""
 
-    async def ask() -> bool:
+    async def ask(subject: str = "late") -> bool:
         async with client_for(chain) as client:
-            response, _ = await get(client, "ASK { <http://ex.org/late> ?p ?o }")
+            response, _ = await get(client, f"ASK {{ <http://ex.org/{subject}> ?p ?o }}")
             assert response.status_code == 200, response.text
             return bool(response.json()["boolean"])
 
     assert asyncio.run(ask()) is False
+    assert asyncio.run(ask()) is False  # the same view, reused
     late = tmp_path / "late.ttl"
     late.write_text("<http://ex.org/late> <http://ex.org/p> <http://ex.org/n0> .\n")
     load(chain, RdfFileSource(late))
     assert asyncio.run(ask()) is True
+    assert chain.remove_source("rdf", str(late.resolve()))
+    assert asyncio.run(ask()) is False
+    apply_update(chain, "INSERT DATA { GRAPH <http://notes.example.org/g> { <http://ex.org/noted> <http://ex.org/p> 1 } }")
+    assert asyncio.run(ask("noted")) is True
 
 
 def test_in_memory_store_keeps_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
