@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from importlib import metadata
 
 import pyoxigraph as ox
 
@@ -23,6 +24,16 @@ from graph.nt import literal, typed
 from ontology.namespaces import PROV, RDF
 from ontology.terms import PANKG
 
+
+def _version() -> str:
+    """pankg's version from its installed metadata: part of every source fingerprint and registration."""
+    try:
+        return metadata.version("pankg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+VERSION = _version()
 ACCESS_CLASS = {"public": PANKG.Public, "restricted": PANKG.Restricted}
 
 

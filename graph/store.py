@@ -30,7 +30,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +42,7 @@ from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
 from graph.model import Quad
 from graph.readers import ReaderEpochs
-from graph.registry import SourceGraph, SourceInfo
+from graph.registry import VERSION, SourceGraph, SourceInfo
 
 Scope = Literal["all", "public"] | Entitlement
 """Who reads: ``all`` (the local data manager), ``public`` (anonymous) or an authenticated caller's entitlement."""
@@ -55,15 +54,6 @@ def sees(scope: Scope, graph: SourceGraph) -> bool:
         isinstance(scope, Entitlement) and scope.allows(graph.access_key))
 
 
-def _version() -> str:
-    """pankg's version from its installed metadata: part of every source fingerprint."""
-    try:
-        return metadata.version("pankg")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-VERSION = _version()
 COLLECT_WAIT_SECONDS = 30.0
 
 
@@ -102,6 +92,7 @@ class GraphStore:
         self._clean = False
         self._retired: list[str] = []  # graphs swapped out whose readers had not finished in time
         self.version = 0  # bumped by every committed write: a reader may keep a read-only view while it holds
+        self._scopes: dict[Scope, tuple[int, tuple[str, ...]]] = {}
         self._base_recorded = registry.read_base(self._store) is not None
         self._collect_garbage()
 
@@ -119,10 +110,17 @@ class GraphStore:
             return self._graphs_locked(scope)
 
     def _graphs_locked(self, scope: Scope) -> list[str]:
+        # Kept per scope until the next write: a token's scope walks every registered graph (3 ms at 4,284).
+        cached = self._scopes.get(scope)
+        if cached is not None and cached[0] == self.version:
+            return list(cached[1])
         # The meta graph names files and restricted graphs: only the data managers (CLI, staff tokens) see it.
         graphs = [self.meta] if everything(scope) else []
         for info in self._sources.values():
             graphs += [g.iri for g in info.graphs if sees(scope, g)]
+        if len(self._scopes) > 1000:
+            self._scopes.clear()
+        self._scopes[scope] = (self.version, tuple(graphs))
         return graphs
 
     @contextmanager

@@ -225,3 +225,20 @@ def test_a_store_registered_by_an_earlier_version_keeps_its_groups(tmp_path: Pat
         assert titles(reopened, Entitlement(proposals=frozenset({"MA-2"}))) == {"Open data", "Team secret"}
         assert [i.next_release for i in reopened.release(LATER)] == [dt.date(2027, 1, 31)]
         assert titles(reopened, "public") == {"Open data", "Group secret"}
+
+
+def test_a_scope_sees_the_graphs_of_every_write_after_it_was_first_asked() -> None:
+    """Scopes are kept per store write version: a load, a release and a removal each change what they list."""
+    store = loaded()
+    team = Entitlement(groups=frozenset({"esrf-ma1"}))
+    assert titles(store, team) == {"Open data", "Group secret"}
+    model = RdfModel(store.minter, as_of=TODAY)
+    later = e.Dataset(pid="grp2", title="Second secret", owner_group="esrf-ma1", embargo_end=LATER)
+    store.replace_source("test", "test:more", "1", list(model.quads(later)), as_of=TODAY,
+                         next_release=lambda: model.next_release)
+    assert titles(store, team) == {"Open data", "Group secret", "Second secret"}
+    assert titles(store, "public") == {"Open data"}
+    store.release(LATER)
+    assert titles(store, "public") == {"Open data", "Group secret", "Second secret"}  # "Team secret" opens later
+    assert store.remove_source("test", "test:more")
+    assert "Second secret" not in titles(store, team) | titles(store, "public")
