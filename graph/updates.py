@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -82,12 +83,13 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
     for iri in _IRI.findall(text):
         if managed(store, iri):
             check_writable(store, iri)
+    insert_only = _insert_only(OPAQUE.sub(" ", text))
     # Updates take turns with loads: the copy, the run and the commit see one state of the user graphs.
     with store._write_lock:  # noqa: SLF001 - the store's one writer lock; store.py is at its size cap
         users = user_graphs(store)
         scratch = ox.Store()
         before: dict[str, set[ox.Quad]] = {}
-        for graph in users:
+        for graph in [] if insert_only else users:
             before[graph] = set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             scratch.extend(before[graph])
         try:
@@ -103,15 +105,40 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
             )
         after = {g.value: set(scratch.quads_for_pattern(None, None, None, g))
                  for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)}
+        if insert_only:
+            return _insert(store, users, after)
         changed = sorted(g for g in set(before) | set(after) if before.get(g, set()) != after.get(g, set()))
         for graph in changed:
             check_writable(store, graph, users)
         if changed:
-            _commit(store, users, {g: after.get(g, set()) for g in changed})
+            _commit(store, users, {g: change(before.get(g, set()), after.get(g, set())) for g in changed})
         return changed
 
 
 _ESCAPED = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPERATION = re.compile(r"\b(INSERT|DELETE|WHERE|USING|WITH|CLEAR|DROP|COPY|MOVE|ADD|CREATE|LOAD)\b", re.IGNORECASE)
+_INSERT_DATA = re.compile(r"\bINSERT\s+DATA\b", re.IGNORECASE)
+
+
+def _insert_only(stripped: str) -> bool:
+    """True for an update made of ``INSERT DATA`` operations only (strings, IRIs and comments stripped): it reads
+    nothing, so it runs on an empty scratch store instead of a copy of every user graph (0.9 s next to a user
+    graph of 100,000 triples, bench/writes.py). A prefixed name that looks like a keyword only means the copy."""
+    keywords = [m.group(1).upper() for m in _OPERATION.finditer(stripped)]
+    return bool(keywords) and set(keywords) == {"INSERT"} and len(_INSERT_DATA.findall(stripped)) == len(keywords)
+
+
+def _insert(store: GraphStore, users: dict[str, SourceInfo], written: dict[str, set[ox.Quad]]) -> list[str]:
+    """Commit what an INSERT DATA-only update wrote into an empty scratch store: the quads the store lacks."""
+    changes: dict[str, Change] = {}
+    for graph, quads in sorted(written.items()):
+        check_writable(store, graph, users)
+        added = {q for q in quads if q not in store._store}  # noqa: SLF001
+        if added:
+            changes[graph] = Change(set(), added, (users[graph].triples if graph in users else 0) + len(added))
+    if changes:
+        _commit(store, users, changes)
+    return sorted(changes)
 
 
 # ---------------------------------------------------------------------------------------- Graph Store Protocol
@@ -129,10 +156,17 @@ def _write_graph(store: GraphStore, graph: str, triples: Iterable[ox.Quad | ox.T
     with store._write_lock:  # noqa: SLF001
         users = user_graphs(store)
         check_writable(store, graph, users)
+        if merge and not _has_blank(new):
+            # A merge needs only the quads it adds, not the whole graph: O(body), whatever the graph's size.
+            added = {q for q in new if q not in store._store}  # noqa: SLF001
+            held = users[graph].triples if graph in users else 0
+            if added:
+                _commit(store, users, {graph: Change(set(), added, held + len(added))})
+            return not held and bool(added)
         before = _quads_of(store, graph)
         after = before | new if merge else new
         if after != before:
-            _commit(store, users, {graph: after})
+            _commit(store, users, {graph: change(before, after)})
         return not before and bool(after)
 
 
@@ -161,31 +195,68 @@ def drop_graph(store: GraphStore, graph: str) -> bool:
         check_writable(store, graph, users)
         if not _quads_of(store, graph) and graph not in users:
             return False
-        _commit(store, users, {graph: set()})
+        _commit(store, users, {graph: Change(set(), set(), 0)})
         return True
 
 
-def _commit(store: GraphStore, users: dict[str, SourceInfo], contents: dict[str, set[ox.Quad]]) -> None:
-    """Write the new contents of the changed user graphs and their registrations in one transaction."""
+def _data(quads: Iterable[ox.Quad]) -> str:
+    return "\n".join(f"GRAPH <{q.graph_name.value}> {{ {q.subject} {q.predicate} {q.object} }}"  # type: ignore[union-attr]
+                     for q in quads)
+
+
+def _has_blank(quads: Iterable[ox.Quad]) -> bool:
+    return any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+
+
+class Change(NamedTuple):
+    """What a write does to one user graph: the quads it removes and adds, the graph's size after it, and the
+    whole new content when the graph must be rewritten (a change touching blank nodes)."""
+
+    gone: set[ox.Quad]
+    new: set[ox.Quad]
+    triples: int
+    whole: set[ox.Quad] | None = None
+
+
+def change(before: set[ox.Quad], after: set[ox.Quad]) -> Change:
+    gone, new = before - after, after - before
+    return Change(gone, new, len(after), after if _has_blank(gone) or _has_blank(new) else None)
+
+
+def _commit(store: GraphStore, users: dict[str, SourceInfo], changes: dict[str, Change]) -> None:
+    """Write the changes of the user graphs and their registrations in one transaction.
+
+    Only what changed is written (``DELETE DATA`` of the quads gone, ``INSERT DATA`` of the new ones): rewriting
+    the whole graph made adding 10 triples to a graph of 100,000 take 6.7 s (bench/writes.py) and left the
+    store a tombstone per triple. A graph whose change touches blank nodes is rewritten whole instead (DELETE
+    DATA takes no blank nodes), in one INSERT DATA so that blank nodes shared between graphs stay shared.
+    """
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    steps = [f"DROP SILENT GRAPH <{g}>" for g in contents]
-    lines = [f"GRAPH <{q.graph_name.value}> {{ {q.subject} {q.predicate} {q.object} }}"  # type: ignore[union-attr]
-             for quads in contents.values() for q in quads]
-    if lines:  # one INSERT DATA, so blank nodes shared between graphs stay shared
-        steps.append("INSERT DATA {\n" + "\n".join(lines) + "\n}")
+    steps: list[str] = []
+    rewritten: list[ox.Quad] = []
     registered: dict[str, SourceInfo | None] = {}
-    for graph, quads in contents.items():
+    for graph, (gone, new, triples, whole) in changes.items():
+        if not triples or whole is not None:
+            steps.append(f"DROP SILENT GRAPH <{graph}>")
+            rewritten += whole or ()
+        else:
+            steps += [f"DELETE DATA {{\n{_data(gone)}\n}}"] if gone else []
+            steps += [f"INSERT DATA {{\n{_data(new)}\n}}"] if new else []
         src = registry.source_iri(store.minter, KIND, graph)
-        if not quads:
+        if not triples:
             steps.append(registry.remove_update(store.meta, src))
             registered[src] = None
             continue
         old = users.get(graph)
-        digest = hashlib.sha256("\n".join(sorted(str(q) for q in quads)).encode()).hexdigest()
+        # A chain over the changes (O(change), not O(graph)): the same writes give the same hash.
+        change = "\n".join(["-" + q for q in sorted(map(str, gone))] + ["+" + q for q in sorted(map(str, new))])
+        digest = hashlib.sha256(f"{old.content_hash if old else ''}\n{change}".encode()).hexdigest()
         info = SourceInfo(src, KIND, graph, digest, (old.generation if old else 0) + 1, now, VERSION,
-                          (SourceGraph(graph, "public", len(quads), "public"),))
+                          (SourceGraph(graph, "public", triples, "public"),))
         steps.append(registry.swap_update(store.meta, info))
         registered[src] = info
+    if rewritten:
+        steps.append("INSERT DATA {\n" + _data(rewritten) + "\n}")
     if not store._base_recorded:  # noqa: SLF001
         steps.insert(0, registry.base_update(store.minter.base))
     try:
