@@ -14,11 +14,14 @@ An update runs first on a scratch in-memory store that holds a copy of the user 
   public graph (oxigraph's ``Store.update`` takes no dataset to confine it to a scope);
 - ``CLEAR ALL`` / ``DROP ALL`` mean the user graphs;
 - the result is checked (no write to the default graph, to pankg's graphs or to a graph pankg did not write),
-  then the changed graphs are written back with their registrations in **one** SPARQL update, one
-  transaction. An update that fails anywhere leaves the store as it was.
+  then what changed (the quads removed and added, not the whole graphs) is written back with the
+  registrations in **one** SPARQL update, one transaction. An update that fails anywhere leaves the store as
+  it was.
 
-The cost is a copy of the user graphs per update: fine for the annotations and corrections they are for, not
-a bulk-load path (use ``pankg load``).
+The cost is a copy of the user graphs per update (0.5 s next to 100,000 user-graph triples), except for an
+update made of ``INSERT DATA`` only, which reads nothing and runs on an empty scratch store (1.5 ms for 10
+triples, bench/writes.py): fine for the annotations and corrections they are for, not a bulk-load path (use
+``pankg load``).
 """
 
 from __future__ import annotations
