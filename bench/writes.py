@@ -44,12 +44,10 @@ import asyncio
 import hashlib
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -58,235 +56,28 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.phases import run_phase as _run_phase  # noqa: E402
 from bench.phases import serve_phase  # noqa: E402
-from bench.sparql_endpoint import free_port, percentile, stop_server  # noqa: E402
-
-NS = "http://example.org/bench/ns#"
-GSP_GRAPH = "http://example.org/bench/gsp/%d"
-UPDATE_GRAPH = "http://example.org/bench/update/%d"
-SIDE_GRAPH = "http://example.org/bench/update/other"
-RAW = "http://example.org/bench/raw"  # prefix of the baseline's graphs (removed after it)
-TOKENS = {"writer": "bench-writer-token", "staff": "bench-staff-token"}
-MAX_BODY = 64_000_000
-TURTLE = "text/turtle"
-PANKG = "https://w3id.org/pankg/ontology#"
-
-
-# ---------------------------------------------------------------------------------------- the triples
-
-
-def triple_lines(subjects: Sequence[str], n: int, tag: str) -> list[str]:
-    """``n`` distinct annotation triples about ``subjects`` as N-Triples lines (deterministic in ``tag``)."""
-    out, offset = [], int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16) * 1_000_000  # distinct across tags
-    for k in range(n):
-        s = f"<{subjects[k % len(subjects)]}>"
-        kind = k % 4
-        if kind == 0:
-            out.append(f'{s} <{NS}note> "{tag} note {k}: checked by the beamline scientist"@en .')
-        elif kind == 1:
-            out.append(f'{s} <{NS}score> "{offset + k}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
-        elif kind == 2:
-            out.append(f"{s} <{NS}reviewedBy> <http://example.org/bench/review/{tag}/{k}> .")
-        else:
-            out.append(f'{s} <{NS}flag> "{tag} flag {k}" .')
-    return out
-
-
-def turtle(subjects: Sequence[str], n: int, tag: str) -> bytes:
-    """The same triples as a Turtle body with a prefix (what a client would PUT)."""
-    lines = [f"@prefix ex: <{NS}> ."]
-    for line in triple_lines(subjects, n, tag):
-        subject, predicate, rest = line.split(" ", 2)
-        lines.append(f"{subject} ex:{predicate[len(NS) + 1:-1]} {rest}")
-    return "\n".join(lines).encode()
-
-
-def insert_data(subjects: Sequence[str], n: int, tag: str, graph: str) -> str:
-    return "INSERT DATA { GRAPH <%s> {\n%s\n} }" % (graph, "\n".join(triple_lines(subjects, n, tag)))
-
-
-def triple_set(body: bytes) -> set[str]:
-    """The triples of a Turtle body as comparable N-Triples strings."""
-    import pyoxigraph as ox
-
-    return {str(t) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
-
-
-# ---------------------------------------------------------------------------------------- shared helpers
-
-
-def figures(times: Sequence[float]) -> dict[str, float]:
-    return {"p50": statistics.median(times) * 1e3, "p99": percentile(times, 0.99) * 1e3, "n": len(times),
-            "rps": len(times) / sum(times), "first": times[0] * 1e3, "last": times[-1] * 1e3}
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = call()
-    return time.perf_counter() - start, result
-
-
-def bounded(call: Callable[[int], Any], most: int, seconds: float, least: int = 3) -> list[float]:
-    """Run ``call(0)``, ``call(1)``, ... up to ``most`` times, stopping once ``seconds`` have gone (``least`` at least)."""
-    times: list[float] = []
-    for k in range(most):
-        if len(times) >= least and sum(times) >= seconds:
-            break
-        times.append(timed(lambda k=k: call(k))[0])
-    return times
-
-
-def sizes_of(args: argparse.Namespace) -> list[int]:
-    return [int(s) for s in args.sizes.split(",")]
-
-
-def prefills(args: argparse.Namespace) -> list[int]:
-    """The sizes of the user graph before the updates: 0, 10,000 and the largest size."""
-    big = max(sizes_of(args))
-    return sorted({0, min(10_000, big), big})
-
-
-# ---------------------------------------------------------------------------------------- phases (own processes)
-
-
-def phase_plan(store_dir: str, plan_file: str, requests: str) -> dict[str, float]:
-    """The demo's dataset IRIs (the annotations' subjects) and DOIs, and the export in-process, both scopes."""
-    from graph.access import Entitlement
-    from graph.datacite_export import export_record
-    from graph.datacite_xml_writer import to_bytes
-    from graph.store import GraphStore
-
-    with GraphStore(store_dir) as store:
-        _, rows = store.query("SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } ORDER BY ?d", "all")
-        subjects = [r[0].value for r in rows]
-        _, rows = store.query(f"""SELECT ?id WHERE {{ ?s a <{PANKG}DOIRecord> ;
-            <http://purl.org/dc/terms/identifier> ?id }} ORDER BY ?id""", "all")
-        every = [r[0].value for r in rows]
-        count = min(int(requests), len(every))
-        dois = [every[k * len(every) // count] for k in range(count)]
-        exports: dict[str, Any] = {}
-        for caller, scope in (("anonymous", "public"), ("staff", Entitlement(staff=True))):
-            for doi in dois[:5]:  # warm-up
-                to_bytes(export_record(store, doi, scope).values)
-            gather, write, digests, missing = [], [], [], []
-            for doi in dois:
-                seconds, record = timed(lambda doi=doi, scope=scope: export_record(store, doi, scope))
-                gather.append(seconds)
-                seconds, xml = timed(lambda record=record: to_bytes(record.values))
-                write.append(seconds)
-                digests.append(hashlib.sha256(xml).hexdigest())
-                missing.append(", ".join(record.missing))
-            exports[caller] = {"record": figures(gather), "write": figures(write), "both": figures(
-                [a + b for a, b in zip(gather, write)]), "digests": digests, "missing": missing}
-    Path(plan_file).write_text(json.dumps({"subjects": subjects, "dois": dois, "all_dois": len(every),
-                                           "exports": exports}))
-    return {}
-
-
-def phase_raw(store_dir: str, plan_file: str, out_file: str, args_json: str) -> dict[str, float]:
-    """The baselines: the same writes and reads with plain pyoxigraph on the same on-disk store."""
-    import pyoxigraph as ox
-
-    args = argparse.Namespace(**json.loads(args_json))
-    plan = json.loads(Path(plan_file).read_text())
-    subjects = plan["subjects"]
-    store = ox.Store(store_dir)
-    fmt = ox.RdfFormat.TURTLE
-    out: dict[str, Any] = {}
-    for n in sizes_of(args):
-        g = ox.NamedNode(f"{RAW}/gsp/{n}")
-        body_a, body_b = turtle(subjects, n, f"a{n}"), turtle(subjects, n, f"b{n}")
-
-        def read(g: ox.NamedNode = g) -> bytes:
-            triples = [ox.Triple(q.subject, q.predicate, q.object)
-                       for q in store.quads_for_pattern(None, None, None, g)]
-            return ox.serialize(triples, format=fmt)  # type: ignore[no-any-return]
-
-        cell: dict[str, Any] = {"put": figures([timed(lambda: store.load(body_a, fmt, to_graph=g))[0]])}
-        got = read()
-        assert triple_set(got) == triple_set(body_a), f"raw: {n} triples read back differ"
-        cell["get"] = figures(bounded(lambda _: read(), args.reads, args.cell_seconds))
-        cell["replace"] = figures([timed(lambda: (store.clear_graph(g), store.load(body_b, fmt, to_graph=g)))[0]])
-        cell["merge"] = figures([timed(lambda k=k: store.load(turtle(subjects, args.batch, f"m{n}-{k}"), fmt,
-                                                                to_graph=g))[0] for k in range(args.merges)])
-        assert sum(1 for _ in store.quads_for_pattern(None, None, None, g)) == n + args.batch * args.merges
-        cell["delete"] = figures([timed(lambda: store.remove_graph(g))[0]])
-        out[f"gsp/{n}"] = cell
-    for pre in prefills(args):
-        g = f"{RAW}/update/{pre}"
-        if pre:
-            store.load(turtle(subjects, pre, f"p{pre}"), fmt, to_graph=ox.NamedNode(g))
-        for batch in batch_sizes(args):
-            out[f"update/{pre}/{batch}"] = figures([timed(lambda k=k: store.update(
-                insert_data(subjects, batch, f"u{batch}-{k}", g)))[0] for k in range(args.updates)])
-        if pre == max(sizes_of(args)):
-            side = f"{RAW}/update/other"
-            out[f"update/other/{args.batch}"] = figures([timed(lambda k=k: store.update(
-                insert_data(subjects, args.batch, f"o{k}", side)))[0] for k in range(args.updates)])
-            store.remove_graph(ox.NamedNode(side))
-        store.remove_graph(ox.NamedNode(g))
-    leftover = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(RAW)]
-    assert not leftover, f"raw: graphs left behind: {leftover}"
-    store.flush()
-    Path(out_file).write_text(json.dumps(out))
-    return {}
-
-
-def phase_breakdown(store_dir: str, plan_file: str, out_file: str, args_json: str) -> dict[str, float]:
-    """One INSERT DATA of ``--batch`` triples through ``apply_update``'s steps, for each pre-filled size."""
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
-    from graph.updates import _commit, change, drop_graph, replace_graph, user_graphs
-    from resolvers.graph_store import parse_body
-
-    args = argparse.Namespace(**json.loads(args_json))
-    subjects = json.loads(Path(plan_file).read_text())["subjects"]
-    out: dict[str, Any] = {}
-    with GraphStore(store_dir) as store:
-        for pre in prefills(args):
-            graph = UPDATE_GRAPH % pre
-            row: dict[str, float] = {}
-            if pre:
-                body = turtle(subjects, pre, f"p{pre}")
-                row["parse body"], triples = timed(lambda body=body, graph=graph: parse_body(
-                    body, ox.RdfFormat.TURTLE, graph))
-                row["replace_graph"], _ = timed(lambda graph=graph, triples=triples: replace_graph(
-                    store, graph, triples))
-            update = insert_data(subjects, args.batch, "breakdown", graph)
-            start = time.perf_counter()
-            with store._write_lock:  # what apply_update does, step by step (graph/updates.py)
-                users = user_graphs(store)
-                scratch, before = ox.Store(), {}
-                for g in users:
-                    before[g] = set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                    scratch.extend(before[g])
-                row["copy user graphs"] = time.perf_counter() - start
-                row["scratch update"], _ = timed(lambda update=update, scratch=scratch: scratch.update(update))
-                start = time.perf_counter()
-                after = {g.value: set(scratch.quads_for_pattern(None, None, None, g))
-                         for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)}
-                changed = sorted(g for g in set(before) | set(after) if before.get(g, set()) != after.get(g, set()))
-                row["diff"] = time.perf_counter() - start
-                row["commit"], _ = timed(lambda: _commit(store, users, {g: change(before.get(g, set()), after.get(g, set())) for g in changed}))
-            assert changed == [graph], changed
-            size = len(after[graph])
-            assert size == pre + args.batch, (pre, size)
-            if pre == max(sizes_of(args)):  # the commit's halves, on a graph of the same triples
-                lines = [f"GRAPH <{RAW}/commit> {{ {q.subject} {q.predicate} {q.object} }}" for q in after[graph]]
-                row["INSERT DATA whole graph"], _ = timed(lambda lines=lines: store._store.update(
-                    "INSERT DATA {\n" + "\n".join(lines) + "\n}"))
-                row["DROP GRAPH whole graph"], _ = timed(lambda: store._store.update(f"DROP GRAPH <{RAW}/commit>"))
-            row["drop_graph"], _ = timed(lambda graph=graph: drop_graph(store, graph))
-            out[str(pre)] = {k: v * 1e3 for k, v in row.items()}
-    Path(out_file).write_text(json.dumps(out))
-    return {}
-
-
-def batch_sizes(args: argparse.Namespace) -> list[int]:
-    return [int(b) for b in args.update_batches.split(",")]
-
+from bench.serving import cli, run_phase, start_server, stop_server  # noqa: E402
+from bench.writes_phases import (  # noqa: E402
+    GSP_GRAPH,
+    MAX_BODY,
+    SIDE_GRAPH,
+    TOKENS,
+    TURTLE,
+    UPDATE_GRAPH,
+    batch_sizes,
+    bounded,
+    figures,
+    insert_data,
+    phase_breakdown,
+    phase_plan,
+    phase_raw,
+    prefills,
+    sizes_of,
+    timed,
+    triple_set,
+    turtle,
+)
 
 # ---------------------------------------------------------------------------------------- the server and HTTP
 
@@ -298,33 +89,6 @@ def write_tokens(path: Path) -> None:
         f"  {digest['writer']}:\n    name: bench writer\n    staff: false\n    update: true\n"
         f"  {digest['staff']}:\n    name: bench staff\n    staff: true\n"
     )
-
-
-def start_server(store_dir: str, tokens: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import httpx
-
-    port = free_port()
-    env = {**os.environ, "PANKG_SPARQL_MAX_BODY": str(MAX_BODY), "PANKG_NPM_REGISTRY": "http://127.0.0.1:9"}
-    env.pop("PANKG_TOKENS", None)
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "pankg", "serve", "--data", store_dir, "--port", str(port),
-                                   "--tokens", str(tokens)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise RuntimeError(f"pankg serve ended with status {server.returncode}:\n{log.read_text()[-2000:]}")
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    return server, url
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"pankg serve did not answer /healthz within 120 s:\n{log.read_text()[-2000:]}")
-    except BaseException:
-        stop_server(server)
-        raise
 
 
 def expect(response: Any, status: int, what: str) -> Any:
@@ -455,7 +219,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pankg-bench-") as tmp:
         store_dir = f"{tmp}/kg"
         start = time.perf_counter()
-        _cli("demo", "--datasets", str(args.datasets), "--data", store_dir)
+        cli("demo", "--datasets", str(args.datasets), "--data", store_dir)
         print(f"demo of {args.datasets:,} datasets built in {time.perf_counter() - start:.1f} s (pankg demo)")
         run_phase(script, "plan", store_dir, f"{tmp}/plan.json", str(args.requests))
         plan = json.loads(Path(f"{tmp}/plan.json").read_text())
@@ -465,7 +229,8 @@ def main() -> None:
         raw = json.loads(Path(f"{tmp}/raw.json").read_text())
 
         write_tokens(Path(f"{tmp}/tokens.yaml"))
-        server, url = start_server(store_dir, Path(f"{tmp}/tokens.yaml"), Path(f"{tmp}/serve.log"))
+        server, url = start_server(store_dir, Path(f"{tmp}/tokens.yaml"), Path(f"{tmp}/serve.log"),
+                                   env={"PANKG_SPARQL_MAX_BODY": str(MAX_BODY)})
         import httpx
 
         try:
@@ -551,20 +316,6 @@ def report(args: argparse.Namespace, plan: dict[str, Any], raw: dict[str, Any], 
     big = breakdown[str(max(sizes_of(args)))]
     print(f"the commit's halves at {max(sizes_of(args)):,} triples, on the store: INSERT DATA of the whole graph "
           f"{big['INSERT DATA whole graph']:,.0f} ms, DROP GRAPH {big['DROP GRAPH whole graph']:,.0f} ms")
-
-
-def run_phase(script: str, *args: str) -> dict[str, float]:
-    """:func:`bench.phases.run_phase`, showing the phase's traceback when it fails."""
-    try:
-        return _run_phase(script, *args)
-    except subprocess.CalledProcessError as exc:
-        raise SystemExit(f"phase {args[0]} failed ({exc.returncode}):\n{exc.stderr[-3000:]}") from None
-
-
-def _cli(*args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "pankg", *args], cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"pankg {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
 if __name__ == "__main__":
