@@ -8,7 +8,10 @@ graph, that is either new or was itself written by an update. Each user graph is
 kind ``sparql`` whose location is the graph's IRI, so ``pankg stats``, the service description and every scope
 see it like any loaded graph. User graphs are public (``docs/access.md``).
 
-An update runs first on a scratch in-memory store that holds a copy of the user graphs and nothing else:
+An update is parsed first (:func:`graph.sparql_syntax.read_update`): one that cannot be parsed is a 400, and
+one whose parse tree has a ``LOAD``, a ``SERVICE`` or an IRI of pankg's graphs is refused. It then runs on a
+scratch in-memory store that holds a copy of the user graphs and nothing else, on a thread without network
+(:mod:`graph.sandbox`: even an update the parse misread cannot fetch a URL):
 
 - its ``WHERE`` clauses read the user graphs only, so no update can copy restricted or meta data into a
   public graph (oxigraph's ``Store.update`` takes no dataset to confine it to a scope);
@@ -28,22 +31,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from graph import registry
+from graph import registry, sandbox
 from graph.errors import PankgError, QueryError
 from graph.registry import SourceGraph, SourceInfo
+from graph.sparql_syntax import read_update
 from graph.store import VERSION, GraphStore, _brief
 
 KIND = "sparql"
-# Strings, IRIs and comments, skipped so that a keyword is found only where it is one (as resolvers.federation).
-OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
-_FETCHING = re.compile(r"\b(LOAD|SERVICE)\b", re.IGNORECASE)
-_IRI = re.compile(r'<([^<>"{}|^`\s]*)>')
 
 
 class UpdateRefused(PankgError):
@@ -77,29 +76,32 @@ def check_writable(store: GraphStore, graph: str, users: dict[str, SourceInfo] |
 def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) -> list[str]:
     """Run a SPARQL update against the user graphs and commit it atomically; returns the graphs it changed.
 
-    Raises :class:`QueryError` (400) for a syntax error and :class:`UpdateRefused` (403) for an update that
-    would touch anything but user graphs; in both cases nothing is written.
+    What the update may do is decided on its parse tree (:func:`graph.sparql_syntax.read_update`), and the
+    engine runs it without network (:mod:`graph.sandbox`). Raises :class:`QueryError` (400) for an update
+    that cannot be parsed and :class:`UpdateRefused` (403) for one that would fetch a URL (``LOAD``,
+    ``SERVICE``) or touch anything but user graphs; in every case nothing is written.
     """
-    text = _ESCAPED.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if found := _FETCHING.search(OPAQUE.sub(" ", text)):
-        raise UpdateRefused(f"{found.group(1).upper()} is not allowed in an update: the server fetches no URL")
-    for iri in _IRI.findall(text):
+    facts = read_update(sparql, base_iri)
+    if facts.loads or facts.services:
+        raise UpdateRefused(f"{'LOAD' if facts.loads else 'SERVICE'} is not allowed in an update: the server fetches no URL")
+    for iri in sorted(facts.iris):
         if managed(store, iri):
             check_writable(store, iri)
-    insert_only = _insert_only(OPAQUE.sub(" ", text))
     # Updates take turns with loads: the copy, the run and the commit see one state of the user graphs.
     with store._write_lock:  # noqa: SLF001 - the store's one writer lock; store.py is at its size cap
         users = user_graphs(store)
         scratch = ox.Store()
         before: dict[str, set[ox.Quad]] = {}
-        for graph in [] if insert_only else users:
+        for graph in [] if facts.insert_only else users:
             before[graph] = set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             scratch.extend(before[graph])
         try:
-            scratch.update(sparql, base_iri=base_iri)
+            sandbox.offline(_run_update, scratch, sparql, base_iri)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
         except (OSError, ValueError, TypeError) as exc:
+            if sandbox.network_refused(exc):
+                raise UpdateRefused("the update tried to reach another server: the server fetches no URL") from None
             raise QueryError(f"update failed: {_brief(exc)}") from None
         if next(iter(scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
             raise UpdateRefused(
@@ -108,7 +110,7 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
             )
         after = {g.value: set(scratch.quads_for_pattern(None, None, None, g))
                  for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)}
-        if insert_only:
+        if facts.insert_only:
             return _insert(store, users, after)
         changed = sorted(g for g in set(before) | set(after) if before.get(g, set()) != after.get(g, set()))
         for graph in changed:
@@ -118,17 +120,8 @@ def apply_update(store: GraphStore, sparql: str, base_iri: str | None = None) ->
         return changed
 
 
-_ESCAPED = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_OPERATION = re.compile(r"\b(INSERT|DELETE|WHERE|USING|WITH|CLEAR|DROP|COPY|MOVE|ADD|CREATE|LOAD)\b", re.IGNORECASE)
-_INSERT_DATA = re.compile(r"\bINSERT\s+DATA\b", re.IGNORECASE)
-
-
-def _insert_only(stripped: str) -> bool:
-    """True for an update made of ``INSERT DATA`` operations only (strings, IRIs and comments stripped): it reads
-    nothing, so it runs on an empty scratch store instead of a copy of every user graph (0.9 s next to a user
-    graph of 100,000 triples, bench/writes.py). A prefixed name that looks like a keyword only means the copy."""
-    keywords = [m.group(1).upper() for m in _OPERATION.finditer(stripped)]
-    return bool(keywords) and set(keywords) == {"INSERT"} and len(_INSERT_DATA.findall(stripped)) == len(keywords)
+def _run_update(scratch: ox.Store, sparql: str, base_iri: str | None) -> None:
+    scratch.update(sparql, base_iri=base_iri)
 
 
 def _insert(store: GraphStore, users: dict[str, SourceInfo], written: dict[str, set[ox.Quad]]) -> list[str]:

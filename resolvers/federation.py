@@ -1,35 +1,37 @@
 """Federated queries: ``SERVICE`` only to the SPARQL endpoints on an allowlist, so the server fetches no other URL.
 
-pyoxigraph fetches whatever URL a ``SERVICE`` names and has no switch to turn that off, so every query is
-checked before it runs:
+pyoxigraph fetches whatever URL a ``SERVICE`` names and has no switch to turn that off. Two things keep it
+from doing so for a caller:
 
-1. a quick scan of the text (codepoint escapes like ``\\u0053ERVICE`` decoded, then strings, IRIs and
-   comments skipped) finds whether the keyword ``SERVICE`` is used at all; most queries stop here;
-2. a query that uses it is parsed with rdflib and every ``SERVICE`` target is collected, in subqueries,
-   ``EXISTS`` and ``OPTIONAL`` alike, prefixed names resolved;
-3. each target must be an IRI that is *exactly* on the allowlist (``PANKG_SPARQL_SERVICES``, endpoint URLs
-   separated by spaces or commas; empty by default). ``SERVICE ?var`` is refused (its URL would come from
-   the data), and so is a query rdflib cannot parse or in which it finds fewer targets than keywords.
+1. **The engine has no network.** Every query runs in a worker process (or, for an in-memory store, on a
+   thread) that is in the sandbox of :mod:`graph.sandbox`: the kernel refuses it any network socket. However
+   oxigraph reads a query, it cannot fetch; a ``SERVICE`` it tries fails and is answered 403, a
+   ``SERVICE SILENT`` gives no rows.
+2. **Only a query whose parsed form calls allowlisted endpoints runs with network.** A query that mentions
+   ``SERVICE`` at all (the letters, in any case, or a ``\\u`` escape that could spell them) is parsed
+   (:func:`graph.sparql_syntax.read_query`), and each ``SERVICE`` target, in subqueries, ``EXISTS`` and
+   ``OPTIONAL`` alike, prefixed names resolved, must be an IRI *exactly* on the allowlist
+   (``PANKG_SPARQL_SERVICES``, endpoint URLs separated by spaces or commas; empty by default). ``SERVICE
+   ?var`` is refused (its URL would come from the data), and so is a federated query with ``\\u`` escapes
+   (oxigraph and the parser read those differently). Such a query goes to a worker outside the sandbox.
 
-A refusal is 403 naming the first refused endpoint. The other ways a query could name a URL do not fetch
-it: ``FROM``/``FROM NAMED`` only select graphs of the store (pyoxigraph does not dereference them), and
-``LOAD`` is an update, which the endpoint refuses.
+A refusal is 403 naming the first refused endpoint. Where the sandbox is not available (not Linux on x86-64
+or aarch64), a query that mentions ``SERVICE`` and cannot be parsed is refused too. The other ways a query
+could name a URL do not fetch it: ``FROM``/``FROM NAMED`` only select graphs of the store, and ``LOAD`` is an
+update (:mod:`graph.updates`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
-from graph.errors import PankgError
+from graph import sandbox
+from graph.errors import PankgError, QueryError
+from graph.sparql_syntax import read_query
 
-# Strings, IRIs and comments, skipped left to right, so that a SERVICE keyword is found only where it is one.
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_MENTIONS = re.compile(r"service|\\u|\\U", re.IGNORECASE)
 
 
 class ServiceRefused(PankgError):
@@ -43,70 +45,48 @@ def allowlist_from_env() -> frozenset[str]:
     return frozenset(u for u in re.split(r"[\s,]+", os.environ.get("PANKG_SPARQL_SERVICES", "")) if u)
 
 
-def service_keywords(sparql: str) -> int:
-    """How many times the keyword ``SERVICE`` is used (not inside a string, an IRI or a comment)."""
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    return len(_SERVICE.findall(_OPAQUE.sub(" ", text)))
-
-
-def service_targets(sparql: str) -> list[str | None] | None:
-    """Every ``SERVICE`` target of the query: an IRI, or None for a variable; None if rdflib cannot parse it.
-
-    >>> service_targets("PREFIX e: <http://e.org/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }")
-    ['http://e.org/sparql']
-    """
-    from rdflib import URIRef
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        algebra = translateQuery(parseQuery(sparql)).algebra
-    except Exception:  # any parse failure: the query is refused, not guessed at
-        return None
-    found: list[Any] = []
-    _collect(algebra, found, set())
-    return [str(term) if isinstance(term, URIRef) else None for term in found]
-
-
-def _collect(node: Any, found: list[Any], seen: set[int]) -> None:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            found.append(node.get("term"))
-        children: Iterable[Any] = node.values()
-    elif isinstance(node, dict):
-        children = node.values()
-    elif isinstance(node, (list, tuple)):
-        children = node
-    else:
-        return
-    for child in children:
-        _collect(child, found, seen)
-
-
 def _host(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.netloc or url
+    return urlsplit(url).netloc or url
 
 
-def check_services(sparql: str, allowed: frozenset[str]) -> None:
-    """Raise 403 unless every ``SERVICE`` of ``sparql`` calls an endpoint in ``allowed`` (exact IRIs)."""
-    keywords = service_keywords(sparql)
-    if keywords == 0:
-        return
+def needs_network(sparql: str, allowed: frozenset[str], confined: bool | None = None) -> bool:
+    """True if ``sparql`` must run with network: its parsed ``SERVICE`` targets are all in ``allowed``.
+
+    Raises :class:`ServiceRefused` (403) for any other ``SERVICE`` the parser finds. ``confined``: queries run
+    in the sandbox (default: wherever :func:`graph.sandbox.available`); then a query the parser cannot read
+    runs there (False), else it is refused when it mentions ``SERVICE``.
+
+    >>> needs_network("SELECT * { ?s ?p ?o }", frozenset())
+    False
+    >>> needs_network("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", frozenset({"http://a.example/sparql"}))
+    True
+    """
+    if not _MENTIONS.search(sparql):
+        return False  # no way to write the keyword: oxigraph reads no escapes outside IRIs and strings
+    confined = sandbox.available() if confined is None else confined
+    try:
+        targets = read_query(sparql).services
+    except QueryError:
+        if confined:
+            return False  # oxigraph may still take it; in the sandbox it can fetch nothing
+        raise ServiceRefused("SERVICE is refused: its endpoints could not be read from this query") from None
+    if not targets:
+        return False
     if not allowed:
         raise ServiceRefused("SERVICE (federated query) is disabled on this endpoint: no endpoint is allowed")
-    targets = service_targets(sparql)
-    if targets is None or len(targets) < keywords:
-        raise ServiceRefused("SERVICE is refused: its endpoints could not be read from this query")
     for target in targets:
         if target is None:
             raise ServiceRefused("SERVICE with a variable is refused: only named endpoints on the allowlist")
         if target not in allowed:
-            raise ServiceRefused(
-                f"SERVICE to {_host(target)} is refused: {target} is not on this endpoint's allowlist"
-            )
+            raise ServiceRefused(f"SERVICE to {_host(target)} is refused: {target} is not on this endpoint's allowlist")
+    if re.search(r"\\[uU]", sparql):
+        raise ServiceRefused("a federated query may not use \\u escapes: write the characters themselves")
+    return True
+
+
+def refused_by_sandbox() -> ServiceRefused:
+    """What a caller is told when the engine tried to reach the network from the sandbox."""
+    return ServiceRefused(
+        "the query tried to reach another server (SERVICE), which this endpoint refuses: federated queries may "
+        "only call the endpoints on its allowlist, named by IRI"
+    )

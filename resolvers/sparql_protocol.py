@@ -45,10 +45,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graph.errors import PankgError, QueryError
+from graph.sparql_syntax import read_query
 from graph.store import GraphStore, Scope
 from resolvers import service_description, sparql_update, sparql_worker
 from resolvers.errors import error_response
-from resolvers.federation import allowlist_from_env, check_services
+from resolvers.federation import allowlist_from_env, needs_network
 from resolvers.negotiation import negotiate
 from resolvers.sparql_limits import Limits
 from resolvers.sparql_update import UpdateRequest, UpdatesDisabled
@@ -186,22 +187,18 @@ def parse_operation(
 def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
     """The query's own ``FROM`` / ``FROM NAMED`` graphs, or None when it names none.
 
-    pyoxigraph takes the dataset as options that replace the query's, and does not expose its parser, so
-    the clauses are read with rdflib (only when the text mentions FROM at all). A query rdflib cannot
-    parse is left to oxigraph, which reports the syntax error or runs it over the visible graphs.
+    pyoxigraph takes the dataset as options that replace the query's, and does not expose its parser, so the
+    clauses are read from the parse tree (:func:`graph.sparql_syntax.read_query`, only when the text has the
+    letters FROM at all). A query that cannot be parsed there is left to oxigraph, which reports the syntax
+    error or runs it over the visible graphs: what a caller sees is bounded by its scope either way.
     """
     if not _FROM.search(sparql):
         return None
-    from rdflib import URIRef
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
     try:
-        clauses = translateQuery(parseQuery(sparql)).algebra.get("datasetClause") or []
-    except Exception:  # any parse failure: oxigraph has the last word on syntax
+        facts = read_query(sparql)
+    except QueryError:
         return None
-    default = [str(c["default"]) for c in clauses if isinstance(c.get("default"), URIRef)]
-    named = [str(c["named"]) for c in clauses if isinstance(c.get("named"), URIRef)]
+    default, named = list(facts.default_graphs), list(facts.named_graphs)
     return (default, named) if default or named else None
 
 
@@ -243,12 +240,12 @@ def execute(
     """
     for iri in operation.default_graphs + operation.named_graphs:
         _as_iri(iri)
-    check_services(operation.query, services)
+    network = needs_network(operation.query, services)
     with store.reading(scope) as options:
         dataset = confine(options, operation)
         if operation.base_iri:
             dataset = {**dataset, "base_iri": operation.base_iri}
-        return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits or Limits())
+        return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits or Limits(), network)
 
 
 def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str | None) -> tuple[bytes, str]:

@@ -16,7 +16,6 @@ as the protocol asks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -26,7 +25,8 @@ from starlette.responses import JSONResponse, Response
 
 from graph.errors import PankgError, QueryError
 from graph.store import GraphStore
-from graph.updates import OPAQUE, UpdateRefused, apply_update, managed
+from graph.sparql_syntax import read_update, tokens
+from graph.updates import UpdateRefused, apply_update, managed
 from resolvers.auth import CHALLENGE, Caller, caller_of
 from resolvers.errors import error_response
 
@@ -107,11 +107,6 @@ async def run(request: Request, pending: UpdateRequest, base_iri: str | None) ->
     return Response(status_code=204)
 
 
-# Top-level tokens of an update, once strings, IRIs and comments are blanked: braces (to know the depth) and
-# the keywords around a WHERE. A prefixed name (``ex:where``) or a variable is not a keyword.
-_TOKEN = re.compile(r"[{}]|(?<![\w:.\-?$])(USING|WITH|WHERE|DELETE)(?![\w:.\-])", re.IGNORECASE)
-
-
 def check_readable(store: GraphStore, graph: str) -> None:
     """Refuse a ``using-*`` graph that is not an IRI (400) or is one of pankg's graphs (403)."""
     try:
@@ -127,35 +122,42 @@ def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
 
     ``DELETE WHERE { P }`` takes no ``USING``, so it is written out as ``DELETE { P } USING ... WHERE { P }``,
     which is what the SPARQL 1.1 Update spec defines it to mean. Raises :class:`QueryError` (400) when the
-    update has its own ``USING`` or ``WITH`` (SPARQL 1.1 Protocol §2.2.3). ``\\u`` escapes are not decoded
-    first: a keyword spelt with them is missed, and the update then fails to parse or reads what it says.
+    update has its own ``USING`` or ``WITH`` (SPARQL 1.1 Protocol §2.2.3). The places are found by the lexer of
+    :func:`graph.sparql_syntax.tokens`, and the result is parsed again: unless every operation that has a
+    ``WHERE`` now reads exactly the graphs asked for, the request is refused rather than run on other graphs.
     """
+    facts = read_update(update)
+    if facts.with_graph or any(u or n for u, n in facts.using):
+        keyword = "WITH" if facts.with_graph else "USING"
+        raise QueryError(
+            f"the update has its own {keyword} and the request using-graph-uri/using-named-graph-uri: "
+            "give the dataset one way (SPARQL 1.1 Protocol §2.2.3)"
+        )
     clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named]) + " "
-    blanked = OPAQUE.sub(lambda m: " " * len(m.group(0)), update)
     edits: list[tuple[int, str]] = []
     depth, previous, delete_where, opened = 0, "", -1, -1
-    for token in _TOKEN.finditer(blanked):
-        text = token.group(0)
+    for kind, text, at in tokens(update):
+        if kind not in ("word", "other"):
+            previous = ""
+            continue
         if text == "{":
-            opened = token.start() if depth == 0 else opened
+            opened = at if depth == 0 else opened
             depth += 1
         elif text == "}":
             depth -= 1
             if depth == 0 and delete_where >= 0:  # the end of a DELETE WHERE's pattern: copy it as the template
-                edits.append((delete_where, update[opened:token.end()] + " " + clauses))
+                edits.append((delete_where, update[opened:at + 1] + " " + clauses))
                 delete_where = -1
-        elif depth == 0:
-            keyword = text.upper()
-            if keyword in ("USING", "WITH"):
-                raise QueryError(
-                    f"the update has its own {keyword} and the request using-graph-uri/using-named-graph-uri: "
-                    "give the dataset one way (SPARQL 1.1 Protocol §2.2.3)"
-                )
-            if keyword == "WHERE" and previous == "DELETE":
-                delete_where = token.start()
-            elif keyword == "WHERE":
-                edits.append((token.start(), clauses))
+        elif depth == 0 and text.upper() == "WHERE":
+            if previous == "DELETE":
+                delete_where = at
+            else:
+                edits.append((at, clauses))
         previous = text.upper()
     for at, text in reversed(edits):
         update = update[:at] + text + update[at:]
+    expected = (tuple(using), tuple(using_named))
+    if any(pair != expected for pair in read_update(update).using):
+        raise QueryError("using-graph-uri/using-named-graph-uri could not be applied to this update: "
+                         "write USING clauses in the update instead")
     return update

@@ -36,8 +36,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
 from graph.store import GraphStore
+from resolvers.federation import refused_by_sandbox
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
 _SPAWN = multiprocessing.get_context("spawn")
@@ -46,22 +48,37 @@ Job = tuple[str, dict[str, Any], str | None, str | None, int, int]
 
 
 def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
-        limits: Limits) -> tuple[bytes, str]:
+        limits: Limits, network: bool = False) -> tuple[bytes, str]:
     """Run ``sparql`` over ``dataset`` (query options of ``store.reading``) within ``limits``: ``(body, media)``.
 
     Call it inside the ``reading`` block, so the graphs it names stay in the store until the worker is done.
+    Without ``network`` (what :func:`resolvers.federation.needs_network` decided) the query runs in the
+    sandbox of :mod:`graph.sandbox`: an attempt to reach another server is :class:`ServiceRefused`.
     """
     if store.path is None:
-        results = store._run(sparql, dataset)
-        try:
-            return answer(results, accept, wanted, limits.max_bytes)
-        finally:
-            del results  # on this thread: pyoxigraph results may not be dropped elsewhere
+        if network:
+            return _answer_here(store, sparql, dataset, accept, wanted, limits.max_bytes)
+        return sandbox.offline(_answer_here, store, sparql, dataset, accept, wanted, limits.max_bytes)
     # A read-only open replays the writer's unflushed log: 45 ms after a load, 3 ms once it is flushed, and
     # a flush with nothing to write costs microseconds.
     store.flush()
     job: Job = (sparql, plain_dataset(dataset), accept, wanted, limits.max_bytes, store.version)
-    return pool_for(store.path, limits).run(job)
+    return pool_for(store.path, limits, network).run(job)
+
+
+def _answer_here(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
+                 max_bytes: int) -> tuple[bytes, str]:
+    """An in-memory store's query, on the calling thread (results are dropped where they were made)."""
+    try:
+        results = store._run(sparql, dataset)
+    except QueryError as exc:
+        raise refused_by_sandbox() if sandbox.network_refused(exc) else exc from None
+    try:
+        return answer(results, accept, wanted, max_bytes)
+    except QueryError as exc:
+        raise refused_by_sandbox() if sandbox.network_refused(exc) else exc from None
+    finally:
+        del results
 
 
 # ---------------------------------------------------------------------------------------- the worker side
@@ -161,14 +178,24 @@ def _answer_once(path: str, job: Job, memory: int) -> tuple[bytes, str]:
             return answer(results, accept, wanted, max_bytes)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
-        except (OSError, ValueError, TypeError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
+        except (OSError, ValueError, TypeError, QueryError) as exc:
+            if sandbox.network_refused(exc):
+                raise refused_by_sandbox() from None
+            raise exc if isinstance(exc, QueryError) else QueryError(f"query failed: {exc}") from None
     finally:
         _cap_memory(0)
 
 
-def serve(conn: Connection, path: str, memory_mb: int) -> None:
-    """The worker's loop: one job at a time until the server closes the pipe."""
+def serve(conn: Connection, path: str, memory_mb: int, network: bool = False) -> None:
+    """The worker's loop: one job at a time until the server closes the pipe.
+
+    Without ``network`` the worker first puts itself, all its threads, in the sandbox (:mod:`graph.sandbox`).
+    """
+    if not network:
+        try:
+            sandbox.deny_network(whole_process=True)
+        except sandbox.SandboxUnavailable:
+            pass  # the server refuses, from the parsed query, what could reach the network (resolvers.federation)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it will close the pipe
     while True:
@@ -198,9 +225,9 @@ class WorkerFailed(PankgError):
 
 
 class _Worker:
-    def __init__(self, path: str, memory_mb: int) -> None:
+    def __init__(self, path: str, memory_mb: int, network: bool) -> None:
         self.conn, child = _SPAWN.Pipe()
-        self.process: BaseProcess = _SPAWN.Process(target=serve, args=(child, path, memory_mb), daemon=True)
+        self.process: BaseProcess = _SPAWN.Process(target=serve, args=(child, path, memory_mb, network), daemon=True)
         self.process.start()
         child.close()
 
@@ -218,8 +245,8 @@ class WorkerPool:
     start-up (about 0.2 s of Python and pyoxigraph imports).
     """
 
-    def __init__(self, path: str, limits: Limits) -> None:
-        self.path, self.limits = path, limits
+    def __init__(self, path: str, limits: Limits, network: bool = False) -> None:
+        self.path, self.limits, self.network = path, limits, network
         self._slots = threading.BoundedSemaphore(limits.workers)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
@@ -228,12 +255,12 @@ class WorkerPool:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
-            return _Worker(self.path, self.limits.memory_mb)
+            return _Worker(self.path, self.limits.memory_mb, self.network)
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
         if not self._closed:
-            self._idle.put(_Worker(self.path, self.limits.memory_mb))
+            self._idle.put(_Worker(self.path, self.limits.memory_mb, self.network))
 
     def run(self, job: Job) -> tuple[bytes, str]:
         """Send ``job`` to a free worker and wait for its answer within the time limit."""
@@ -285,16 +312,17 @@ class WorkerPool:
                 return
 
 
-_POOLS: dict[tuple[str, Limits], WorkerPool] = {}
+_POOLS: dict[tuple[str, Limits, bool], WorkerPool] = {}
 _POOLS_LOCK = threading.Lock()
 
 
-def pool_for(path: Path, limits: Limits) -> WorkerPool:
-    """The one pool of a store directory and set of limits (the limits are fixed when a worker starts)."""
-    key = (os.fspath(path.resolve()), limits)
+def pool_for(path: Path, limits: Limits, network: bool = False) -> WorkerPool:
+    """The one pool of a store directory, set of limits and network (the workers of federated queries have
+    it, all others are sandboxed); the limits are fixed when a worker starts."""
+    key = (os.fspath(path.resolve()), limits, network)
     with _POOLS_LOCK:
         if key not in _POOLS:
-            _POOLS[key] = WorkerPool(key[0], limits)
+            _POOLS[key] = WorkerPool(key[0], limits, network)
         return _POOLS[key]
 
 

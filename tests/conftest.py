@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,32 @@ def demo_store() -> tuple[GraphStore, DemoCatalogue]:
     source = demo_source(400, seed=11)
     load(s, source, as_of=TODAY)
     return s, source.catalogue
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """An endpoint that must never be called: it records every request that reaches it."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[str]]]:
+    Recorder.hits = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql", Recorder.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

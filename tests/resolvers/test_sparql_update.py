@@ -8,9 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
-from graph import registry
+from graph import registry, sandbox
 from graph.access import Entitlement
 from graph.stats import stats
 from graph.store import GraphStore
@@ -137,6 +138,32 @@ def test_loaded_graphs_the_meta_graph_and_the_default_graph_are_refused(store: G
         assert got.status_code == 403, (text, got.text)
         assert got.json()["error"]["message"] and "Traceback" not in got.text
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("silent", ["", "SILENT "])
+def test_load_behind_an_escaped_hash_fetches_nothing(store: GraphStore, recorder: tuple[str, list[str]],
+                                                     silent: str) -> None:
+    """`e:b\\#` is one prefixed name; a text check once read `#...` as a comment and missed the LOAD after it."""
+    url, hits = recorder
+    assert update(store, NOTE).status_code == 204
+    before = snapshot(store)
+    text = ("PREFIX e: <http://e.org/> INSERT DATA { GRAPH <http://example.org/notes> { e:a e:b\\# e:c } } ; "
+            f"LOAD {silent}<{url.replace('/sparql', '/x.ttl')}> INTO GRAPH <http://example.org/notes>")
+    got = update(store, text)
+    assert got.status_code == 403, got.text
+    assert "LOAD" in got.json()["error"]["message"]
+    assert snapshot(store) == before
+    assert hits == []
+
+
+@pytest.mark.skipif(not sandbox.available(), reason="the network sandbox needs Linux on x86-64 or aarch64")
+def test_the_update_engine_has_no_network(recorder: tuple[str, list[str]]) -> None:
+    """Whatever the parse says, the engine that runs an update cannot open a socket."""
+    url, hits = recorder
+    scratch = ox.Store()
+    with pytest.raises(OSError) as raised:
+        sandbox.offline(scratch.update, f"LOAD <{url}> INTO GRAPH <http://example.org/g>")
+    assert sandbox.network_refused(raised.value) and hits == []
 
 
 def test_clear_all_clears_the_user_graphs_only(store: GraphStore) -> None:
