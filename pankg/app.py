@@ -9,23 +9,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from graph.errors import PankgError
 from graph.store import GraphStore
 from resolvers import exports, graph_store, graphql, home, linked_data, ontology_doc, sparql_protocol
-from resolvers.auth import Tokens, Unauthorized, scope_of, unauthorized_handler
+from resolvers.auth import Authenticate, TokenFile, Tokens, Unauthorized, scope_of, unauthorized_handler
 from resolvers.errors import pankg_error_handler
 
 
 def create_app(store: GraphStore, tokens: Tokens | Path | None = None) -> Starlette:
     """The web app over ``store``; tests call it directly with an in-memory store. ``tokens``: the bearer
-    tokens callers may present (none: a request with ``Authorization`` is refused, the others read public)."""
+    tokens callers may present (none: a request with ``Authorization`` is refused, the others read public);
+    a path is read again whenever the file changes."""
     app = Starlette(
         routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(scope_for=scope_of),
                 *graph_store.routes(scope_of=scope_of),
                 *linked_data.routes(scope_of=scope_of), *exports.routes(scope_of)],
         exception_handlers={PankgError: pankg_error_handler, Unauthorized: unauthorized_handler},
+        middleware=[Middleware(Authenticate)],
     )
     app.state.store = store
-    app.state.tokens = Tokens.load(tokens) if isinstance(tokens, Path) else tokens
+    app.state.tokens = TokenFile(tokens) if isinstance(tokens, Path) else tokens
     return app

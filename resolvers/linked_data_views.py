@@ -37,9 +37,28 @@ def prefixed(iri: str) -> str:
     return iri
 
 
-def href(iri: str, base: str, home: str) -> str:
-    """Where a link goes: this server's ``/id/`` page for a minted IRI, else the IRI (DOI, ORCID, ROR, PaNET...)."""
-    return f"{home}id/{iri[len(base):]}" if iri.startswith(base) else iri
+def href(iri: str, base: str, home: str) -> str | None:
+    """Where a link goes: this server's ``/id/`` page for a minted IRI, else the IRI (DOI, ORCID, ROR, PaNET...);
+    None for an IRI that is not http(s): a ``javascript:`` or ``data:`` IRI written through the Graph Store is
+    shown as text, never as a link a reader could click.
+
+    >>> href("javascript:alert(1)", "https://w3id.org/pankg/id/", "/") is None
+    True
+    """
+    if iri.startswith(base):
+        return f"{home}id/{iri[len(base):]}"
+    return iri if linkable(iri) else None
+
+
+def linkable(iri: str) -> bool:
+    """True for an http(s) IRI: the only ones a page turns into links."""
+    return iri.partition(":")[0].lower() in ("http", "https")
+
+
+def link(target: str | None, text: str) -> str:
+    """``<a href>`` to ``target`` showing ``text`` (both escaped), or the text in ``<code>`` when there is no target."""
+    esc = html.escape
+    return f'<a href="{esc(target)}">{esc(text)}</a>' if target is not None else f"<code>{esc(text)}</code>"
 
 
 def _term(term: Any, d: Description, labels: dict[str, str], home: str) -> str:
@@ -48,7 +67,7 @@ def _term(term: Any, d: Description, labels: dict[str, str], home: str) -> str:
         iri = term.value
         text = labels.get(iri) or (unquote(iri[len(d.base) :]) if iri.startswith(d.base) else prefixed(iri))
         small = f" <small>{esc(iri)}</small>" if labels.get(iri) else ""
-        return f'<a href="{esc(href(iri, d.base, home))}">{esc(text)}</a>{small}'
+        return link(href(iri, d.base, home), text) + small
     if isinstance(term, ox.Literal):
         datatype = prefixed(term.datatype.value) if term.datatype else ""
         hint = f' title="{esc(datatype)}"' if datatype and datatype != "xsd:string" else ""
@@ -77,7 +96,7 @@ def html_page(d: Description, home: str, schema: dict[str, Any] | None) -> bytes
         values = sorted(by_predicate[p], key=str)
         cells = [_term(v, d, labels, home) for v in values]
         shown = cells[0] if len(cells) == 1 else "<ul>" + "".join(f"<li>{c}</li>" for c in cells) + "</ul>"
-        rows.append(f'<tr><th><a href="{esc(p)}">{esc(prefixed(p))}</a></th><td>{shown}</td></tr>')
+        rows.append(f'<tr><th>{link(p if linkable(p) else None, prefixed(p))}</th><td>{shown}</td></tr>')
     embargo = ""
     if PANKG.Restricted in {o.value for o in d.objects(PANKG.accessLevel)}:
         until = d.first(PANKG.embargoEndDate)
@@ -96,7 +115,7 @@ def html_page(d: Description, home: str, schema: dict[str, Any] | None) -> bytes
     script = f'<script type="application/ld+json">\n{_json_script(schema)}\n</script>' if schema is not None else ""
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)} · pankg</title>
-<link rel="canonical" href="{esc(d.iri)}">{alternates}
+{f'<link rel="canonical" href="{esc(d.iri)}">' if linkable(d.iri) else ""}{alternates}
 <style>{STYLE}</style>{script}</head><body>
 <p><a href="{esc(home)}">pankg</a></p>
 <h1>{esc(title)}</h1>

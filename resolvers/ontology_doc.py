@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from graph.errors import NotFound
 from ontology import ONTOLOGY_DIR, PANKG_TTL
+from resolvers.linked_data_views import link, linkable
 from resolvers.negotiation import choose
 
 TURTLE, JSONLD, RDFXML, HTML = "text/turtle", "application/ld+json", "application/rdf+xml", "text/html"
@@ -53,7 +54,7 @@ def _local(g: rdflib.Graph, node: rdflib.term.Node) -> str:
     if str(node).startswith(ns):
         fragment = str(node)[len(ns) :]
         return f'<a href="#{html.escape(fragment)}">{html.escape(name)}</a>'
-    return f'<a href="{html.escape(str(node))}">{html.escape(name)}</a>'
+    return link(str(node) if linkable(str(node)) else None, name)
 
 
 def _namespace(g: rdflib.Graph) -> str:

@@ -14,6 +14,7 @@ import pytest
 from graph.errors import PankgError
 from graph.store import GraphStore
 from pankg.app import create_app
+from resolvers import auth
 from resolvers.auth import Tokens
 from tests.graph.test_access import loaded
 
@@ -78,7 +79,8 @@ def test_anonymous_and_other_groups_see_the_stub_only(tokens_file: Path, token: 
     assert SECRET not in page and "Restricted" in page
 
 
-@pytest.mark.parametrize("path", ["/graphql?query={__typename}", "/sparql?query=ASK{}", "/id/dataset/grp"])
+@pytest.mark.parametrize("path", ["/graphql?query={__typename}", "/sparql?query=ASK{}", "/id/dataset/grp",
+                                  "/", "/api/stats", "/ontology", "/healthz", "/export/datacite/10.5072/none"])
 @pytest.mark.parametrize("header", ["Bearer not-a-known-token", "Basic dXNlcjpwYXNz", "Bearer "])
 def test_an_unknown_token_is_refused_with_a_challenge(tokens_file: Path, path: str, header: str) -> None:
     got = call(loaded(), tokens_file, "GET", path, headers={"authorization": header})
@@ -107,3 +109,49 @@ def test_the_tokens_file_holds_digests_not_tokens(tmp_path: Path) -> None:
     path.write_text(f"{Tokens.digest(TEAM)}: {{name: x, staff: true, update: true}}\n")
     caller = Tokens.load(path).caller(TEAM)
     assert caller is not None and caller.scope.staff and caller.update
+
+
+def test_a_revoked_token_stops_working_without_a_restart(tokens_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    store = loaded()
+    app = create_app(store, tokens_file)
+
+    def status(token: str | None) -> int:
+        async def run() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+                headers = {"authorization": f"Bearer {token}"} if token else {}
+                return await client.get("/graphql?query={__typename}", headers=headers)
+
+        return asyncio.run(run()).status_code
+
+    assert status(TEAM) == status(OTHER) == 200
+    kept = [line for line in tokens_file.read_text().splitlines() if Tokens.digest(OTHER) not in line]
+    tokens_file.write_text("\n".join(kept) + "\n")
+    assert status(OTHER) == 401 and status(TEAM) == 200  # the same app, the file read again
+    tokens_file.write_text("tokens: [this is not a mapping\n")
+    assert status(TEAM) == 503 and status(None) == 200  # a broken file honours no token; anonymous goes on
+    tokens_file.write_text("\n".join(kept) + "\n")
+    assert status(TEAM) == 200
+
+
+def test_an_expired_token_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.yaml"
+    path.write_text(f"tokens:\n  {Tokens.digest(TEAM)}: {{name: team, groups: [esrf-ma1], expires: 2020-01-01}}\n"
+                    f"  {Tokens.digest(OTHER)}: {{name: other, expires: '2999-01-01T00:00:00+00:00'}}\n")
+    got = call(loaded(), path, "GET", "/sparql?query=ASK{}", TEAM)
+    assert got.status_code == 401 and "expired" in got.json()["error"]["message"]
+    assert call(loaded(), path, "GET", "/sparql?query=ASK{}", OTHER).status_code == 200
+    path.write_text(f"tokens:\n  {Tokens.digest(TEAM)}: {{name: team, expires: next tuesday}}\n")
+    with pytest.raises(PankgError, match="expires must be a date"):
+        Tokens.load(path)
+
+
+@pytest.mark.parametrize("path", ["/graphql?query={__typename}", "/sparql?query=ASK{}", "/id/dataset/grp",
+                                  "/", "/api/stats"])
+@pytest.mark.parametrize("token", [None, TEAM])
+def test_answers_are_private_to_their_caller(tokens_file: Path, path: str, token: str | None) -> None:
+    """What a token sees must never be served from a shared cache to someone else."""
+    got = call(loaded(), tokens_file, "GET", path, token, headers={"accept": "text/turtle, application/json"})
+    assert got.status_code == 200, got.text
+    assert got.headers["cache-control"] == "private"
+    assert "Authorization" in [v.strip() for v in got.headers["vary"].split(",")]

@@ -207,8 +207,9 @@ def test_writes_need_an_update_token(store: GraphStore) -> None:
     assert put(store, TURTLE, token="nobody").status_code == 401
     got = put(store, TURTLE, token="reader")
     assert got.status_code == 403 and "update: true" in got.json()["error"]["message"]
-    got = put(store, TURTLE, tokens=None)
+    got = put(store, TURTLE, token=None, tokens=None)
     assert got.status_code == 403 and "updates are disabled" in got.json()["error"]["message"]
+    assert put(store, TURTLE, tokens=None).status_code == 401  # a token no file lists, as on every route
     assert call(store, "DELETE", None, params={"graph": NOTES}).status_code == 401
     assert everything(store) == before
 
@@ -290,3 +291,19 @@ def test_an_on_disk_store_reads_through_a_query_worker(tmp_path: Path) -> None:
     finally:
         sparql_worker.close_pools()
         store.close()
+
+
+def test_only_http_iris_become_links_on_the_html_page(store: GraphStore) -> None:
+    """A `javascript:` IRI written through the Graph Store is text on the Linked Data page, never a link."""
+    subject = f"{store.minter.base}dataset/noted"
+    body = (f"<{subject}> <http://purl.org/dc/terms/title> \"Noted\" ; "
+            f"<http://example.org/see> <javascript:alert(document.cookie)> ; "
+            f"<javascript:alert(2)> <http://example.org/ok> .")
+    put = call(store, "PUT", "writer", params={"graph": NOTES}, content=body.encode(),
+               headers={"content-type": "text/turtle"})
+    assert put.status_code == 201, put.text
+    page = call(store, "GET", path="/id/dataset/noted", headers={"accept": "text/html"})
+    assert page.status_code == 200, page.text
+    assert "javascript:alert(document.cookie)" in page.text  # shown, as text
+    assert 'href="javascript' not in page.text.lower()
+    assert '<a href="http://example.org/ok">' in page.text  # http(s) IRIs are still links

@@ -84,7 +84,7 @@ def test_public_dataset_in_each_format_is_what_the_store_holds(
     key = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}.get(media, "rdf")
     for response in (get(store, path_of(iri), media), get(store, path_of(iri) + "?format=" + key)):
         assert response.status_code == 200, response.text
-        assert response.headers["content-type"].split(";")[0] == media and response.headers["vary"] == "Accept"
+        assert response.headers["content-type"].split(";")[0] == media and response.headers["vary"] == "Accept, Authorization"
         assert parsed(response, FORMATS[media]) == held(store, iri, "public")
     assert len(held(store, iri, "public")) > 10
 
@@ -168,7 +168,7 @@ def test_unknown_iri_is_404_and_unacceptable_accept_is_406(demo_store: tuple[Gra
     for path in ("/id/dataset/no-such-dataset", "/id/no-such-kind/x", "/id/dataset/"):
         response = get(store, path)
         assert response.status_code == 404
-        assert response.json()["error"]["type"] == "NotFound" and response.headers["vary"] == "Accept"
+        assert response.json()["error"]["type"] == "NotFound" and response.headers["vary"] == "Accept, Authorization"
     page = get(store, "/id/dataset/no-such-dataset", "text/html")
     assert page.status_code == 404 and "no-such-dataset" in page.text and page.text.startswith("<!doctype html>")
     iri = dataset(store, PANKG.Public)

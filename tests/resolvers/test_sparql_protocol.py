@@ -72,7 +72,7 @@ def test_select_formats(demo: GraphStore, accept: str | None, media: str, marker
     headers = {"accept": accept} if accept else {}
     response = call(demo, "GET", params={"query": TITLES + " LIMIT 3"}, headers=headers)
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
-    assert marker in response.text and response.headers["vary"] == "Accept"
+    assert marker in response.text and response.headers["vary"] == "Accept, Authorization"
 
 
 @pytest.mark.parametrize(
