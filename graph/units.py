@@ -40,18 +40,40 @@ def _units() -> pint.UnitRegistry:
     return _registry
 
 
+MAX_UNIT_TEXT = 64
+"""Longest unit text read: real ones are a few characters; pint's parser is not for arbitrary input."""
+
+
 @lru_cache(maxsize=4096)
 def si_map(unit: str) -> tuple[float, float, str]:
-    """``(scale, offset, si_unit)`` such that ``scale * value + offset`` is the value in SI base units."""
+    """``(scale, offset, si_unit)`` such that ``scale * value + offset`` is the value in SI base units.
+
+    Any text pint cannot make a finite unit of is :class:`UnknownUnit`: its parser raises a dozen kinds of
+    error on text that is not a unit (a tokenizer error, a division by zero, an assertion), and a caller's
+    search must get "unknown unit", never a crash.
+
+    >>> si_map("keV")[2]
+    'kg*m**2/s**2'
+    >>> si_map('keV" } #')
+    Traceback (most recent call last):
+    ...
+    graph.units.UnknownUnit: unknown unit 'keV" } #'
+    """
     registry = _units()
     unit = UNIT_ALIASES.get(unit, unit)
+    if len(unit) > MAX_UNIT_TEXT:
+        raise UnknownUnit(f"unknown unit {unit[:MAX_UNIT_TEXT]!r}...: a unit is at most {MAX_UNIT_TEXT} characters")
     try:
         zero = registry.Quantity(0.0, unit).to_base_units()
         one = registry.Quantity(1.0, unit).to_base_units()
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, KeyError) as exc:
+        offset = float(zero.magnitude)
+        scale = float(one.magnitude) - offset
+        dimensions = format(one.units, "~C")
+    except Exception as exc:  # noqa: BLE001 - see the docstring: whatever pint raises means "not a unit"
         raise UnknownUnit(f"unknown unit {unit!r}") from exc
-    offset = float(zero.magnitude)
-    return float(one.magnitude) - offset, offset, format(one.units, "~C")
+    if not (math.isfinite(scale) and math.isfinite(offset) and scale != 0) or "inf" in dimensions or "e+" in dimensions:
+        raise UnknownUnit(f"unknown unit {unit!r}: not a finite unit")
+    return scale, offset, dimensions
 
 
 def to_si(value: float, unit: str) -> tuple[float, str]:

@@ -13,15 +13,26 @@ from starlette.middleware import Middleware
 
 from graph.errors import PankgError
 from graph.store import GraphStore
-from resolvers import exports, graph_store, graphql, home, linked_data, ontology_doc, sparql_protocol
+from resolvers import (
+    capacity,
+    exports,
+    graph_store,
+    graphql,
+    home,
+    linked_data,
+    ontology_doc,
+    sparql_protocol,
+)
 from resolvers.auth import Authenticate, TokenFile, Tokens, Unauthorized, scope_of, unauthorized_handler
 from resolvers.errors import pankg_error_handler
+from resolvers.limits import ServerLimits
 
 
-def create_app(store: GraphStore, tokens: Tokens | Path | None = None) -> Starlette:
+def create_app(store: GraphStore, tokens: Tokens | Path | None = None, limits: ServerLimits | None = None) -> Starlette:
     """The web app over ``store``; tests call it directly with an in-memory store. ``tokens``: the bearer
     tokens callers may present (none: a request with ``Authorization`` is refused, the others read public);
-    a path is read again whenever the file changes."""
+    a path is read again whenever the file changes. ``limits``: every limit of the server (``docs/limits.md``;
+    default: the documented defaults)."""
     app = Starlette(
         routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(scope_for=scope_of),
                 *graph_store.routes(scope_of=scope_of),
@@ -31,4 +42,5 @@ def create_app(store: GraphStore, tokens: Tokens | Path | None = None) -> Starle
     )
     app.state.store = store
     app.state.tokens = TokenFile(tokens) if isinstance(tokens, Path) else tokens
+    capacity.install(app.state, limits or ServerLimits())
     return app

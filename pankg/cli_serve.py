@@ -1,14 +1,13 @@
 """``pankg serve``, ``pankg release`` and ``pankg assets``: the commands that put the graph on the web.
 
-The server's limits and allowlist are read by the resolvers from ``PANKG_*`` variables when the app is
-made (``docs/sparql.md``); the options of ``serve`` set those variables for the server they start, so an
-option wins over the environment and a malformed value is refused before anything listens.
+The server's limits and allowlist come from ``PANKG_*`` variables and the options of ``serve``
+(``pankg/settings.py``, ``docs/limits.md``): an option wins over the environment, and a malformed value is
+refused before anything listens. The app is given them whole (``create_app(store, tokens, limits)``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -88,31 +87,15 @@ def serve(
     from pankg.app import create_app
 
     with handled(debug):
-        settings = Settings.from_env(data, host, port, serving=True)
+        chosen = {"sparql_timeout": query_timeout, "sparql_memory_mb": query_memory, "sparql_max_bytes": result_limit,
+                  "services": service or None}
+        settings = Settings.from_env(data, host, port, serving=True, limits=chosen)
         if tokens is not None and not tokens.is_file():
             raise PankgError(f"--tokens {tokens}: no such file")
-        _server_environment(query_timeout, query_memory, result_limit, service)
         _ensure_graphiql()
         with GraphStore(settings.data, settings.base_iri) as store:
             store.release()  # embargoes that ended while the server was down
-            app_ = create_app(store, tokens or settings.tokens)
+            app_ = create_app(store, tokens or settings.tokens, settings.limits)
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
-            uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
-
-
-def _server_environment(
-    timeout: float | None, memory: int | None, max_bytes: int | None, services: list[str] | None
-) -> None:
-    """Set the variables the resolvers read for the options given (the others keep the environment's)."""
-    chosen = {
-        "PANKG_QUERY_TIMEOUT": timeout,
-        "PANKG_QUERY_MEMORY": memory,
-        "PANKG_QUERY_MAX_BYTES": max_bytes,
-        "PANKG_SPARQL_SERVICES": " ".join(services) if services else None,
-    }
-    for url in services or []:
-        if not url.startswith(("http://", "https://")):
-            raise PankgError(f"--service {url}: not an http(s) URL of a SPARQL endpoint")
-    for name, value in chosen.items():
-        if value is not None:
-            os.environ[name] = str(value)
+            uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info",
+                        limit_concurrency=settings.limits.connections, timeout_keep_alive=5)

@@ -13,6 +13,11 @@ def error_response(status: int, kind: str, message: str) -> JSONResponse:
 
 
 async def pankg_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    """Render a :class:`PankgError` (never a traceback)."""
+    """Render a :class:`PankgError` (never a traceback); one that says when to retry (a full server) sets
+    ``Retry-After``."""
     assert isinstance(exc, PankgError)
-    return error_response(exc.status, type(exc).__name__, str(exc))
+    response = error_response(exc.status, type(exc).__name__, str(exc))
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,6 +19,7 @@ from starlette.routing import Route
 from graph.datacite_export import export_record
 from graph.datacite_xml_writer import to_bytes
 from graph.store import GraphStore, Scope
+from resolvers import capacity
 
 DATACITE_XML = "application/xml"
 
@@ -36,7 +36,7 @@ def routes(scope_of: ScopeOf) -> list[Route]:
 
     async def datacite(request: Request) -> Response:
         store: GraphStore = request.app.state.store
-        xml, missing = await run_in_threadpool(_datacite, store, request.path_params["doi"], scope_of(request))
+        xml, missing = await capacity.read(request, _datacite, store, request.path_params["doi"], scope_of(request))
         headers = {"X-Pankg-Unavailable": ", ".join(missing)} if missing else {}
         return Response(xml, media_type=DATACITE_XML, headers=headers)
 

@@ -16,32 +16,35 @@ Reads and writes reuse what ``/sparql`` already decides, so the two never disagr
   ``Location`` is this endpoint's URL for it).
 
 Statuses: 201 a write created the graph, 204 otherwise; 400 bad parameters or body (with oxigraph's line and
-column), 401/403 auth, 404 no such graph (GET, HEAD, DELETE), 405, 406, 413 body over the ``/sparql`` limit,
-415 a body in a format other than Turtle, N-Triples, JSON-LD or RDF/XML.
+column), 401/403 auth, 404 no such graph (GET, HEAD, DELETE), 405, 406, 413 body over
+``PANKG_GRAPH_STORE_MAX_BODY`` (10 MB), 415 a body in a format other than Turtle, N-Triples, JSON-LD or
+RDF/XML, 503 a full queue (``Retry-After``) or the time limit. Reads wait in the ``sparql`` lane, writes in the
+``writes`` lane (:mod:`resolvers.capacity`).
 """
 
 from __future__ import annotations
 
-import os
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from graph import sandbox
 from graph.errors import NotFound
 from graph.store import GraphStore, Scope
 from graph.updates import UpdateRefused, check_writable, drop_graph, merge_graph, replace_graph
 from resolvers import sparql_update, sparql_worker
+from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
 from resolvers.sparql_formats import GRAPH, pick
 from resolvers.sparql_limits import Limits
-from resolvers.sparql_protocol import MAX_BODY, BadRequest, UnsupportedMediaType, read_body
+from resolvers.sparql_protocol import BadRequest, UnsupportedMediaType, read_body
 
 ScopeOf = Callable[[Request], Scope]
 PATH = "/sparql/graphs"
@@ -86,7 +89,7 @@ def target_of(request: Request, optional: bool = False) -> str | None:
 
 
 def read_graph(store: GraphStore, scope: Scope, graph: str | None, accept: str | None, wanted: str | None,
-               limits: Limits) -> tuple[bytes, str]:
+               limits: Limits, deadline: float | None = None) -> tuple[bytes, str]:
     """``graph`` (None: the default graph) as ``scope`` sees it, written in the negotiated format."""
     with store.reading(scope) as options:
         if graph is not None:
@@ -95,16 +98,19 @@ def read_graph(store: GraphStore, scope: Scope, graph: str | None, accept: str |
             if graph == store.meta or graph not in visible:
                 raise GraphNotFound(f"no graph <{graph}> here")
             options = {"default_graph": [ox.NamedNode(graph)], "named_graphs": []}
-        return sparql_worker.run(store, ALL_TRIPLES, options, accept, wanted, limits)
+        return sparql_worker.run(store, ALL_TRIPLES, options, accept, wanted, limits, deadline=deadline)
 
 
-async def _read(request: Request, scope_of: ScopeOf, limits: Limits) -> Response:
+async def _read(request: Request, scope_of: ScopeOf) -> Response:
+    limits = limits_of(request).sparql
+    deadline = time.monotonic() + limits.timeout
     graph = target_of(request)
     accept, wanted = request.headers.get("accept"), request.query_params.get("format")
     pick(accept, wanted, GRAPH)  # 406 before any work
     scope = scope_of(request)  # 401 for a bad token
     store: GraphStore = request.app.state.store
-    body, media = await run_in_threadpool(read_graph, store, scope, graph, accept, wanted, limits)
+    body, media = await lane(request, "sparql").run(
+        read_graph, store, scope, graph, accept, wanted, limits, deadline, deadline=deadline + 1.0, what="the read")
     headers = {"Vary": "Accept, Authorization"}
     if request.method == "HEAD":
         return Response(b"", media_type=media, headers={**headers, "content-length": str(len(body))})
@@ -136,12 +142,17 @@ def parse_body(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
         raise BadRequest(f"the body is not valid {fmt.name}: {message[:300]}") from None
 
 
+def _parse_offline(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
+    """:func:`parse_body` on a thread without network (:mod:`graph.sandbox`): whatever a parser might fetch."""
+    return sandbox.offline(parse_body, body, fmt, graph)
+
+
 def new_graph(store: GraphStore) -> str:
     """A fresh graph IRI for a POST to the service: under the store's base, outside pankg's ``graph/``."""
     return f"{store.minter.base}user-graph/{uuid.uuid4().hex}"
 
 
-async def _write(request: Request, max_body: int) -> Response:
+async def _write(request: Request, max_body: int | None) -> Response:
     allowed = sparql_update.authorize(request)  # 403 no tokens / no update flag, 401 no or bad token
     if isinstance(allowed, Response):
         return allowed
@@ -153,15 +164,17 @@ async def _write(request: Request, max_body: int) -> Response:
     minted = graph == ""
     graph = new_graph(store) if minted else graph
     check_writable(store, graph)  # 403 before the body is read; checked again under the write lock
+    limits = limits_of(request)
+    writes, deadline = lane(request, "writes"), time.monotonic() + limits.sparql.timeout
     if request.method == "DELETE":
-        if not await run_in_threadpool(drop_graph, store, graph):
+        if not await writes.run(drop_graph, store, graph, deadline=deadline, what="the write"):
             raise GraphNotFound(f"no graph <{graph}> here")
         return Response(status_code=204)
     fmt = body_format(request.headers.get("content-type", ""))
-    body = await read_body(request, max_body)
-    triples = await run_in_threadpool(parse_body, body, fmt, graph)
+    body = await read_body(request, max_body or limits.graph_store_body)
+    triples = await writes.run(_parse_offline, body, fmt, graph, deadline=deadline, what="the write")
     write = replace_graph if request.method == "PUT" else merge_graph
-    created = await run_in_threadpool(write, store, graph, triples)
+    created = await writes.run(write, store, graph, triples, deadline=deadline, what="the write")
     if not created:
         return Response(status_code=204)
     location = str(request.url.replace(query=f"graph={quote(graph, safe='')}"))
@@ -169,15 +182,14 @@ async def _write(request: Request, max_body: int) -> Response:
 
 
 def endpoint(scope_of: ScopeOf, max_body: int | None = None) -> Callable[[Request], Any]:
-    """The ``/sparql/graphs`` view: reads in ``scope_of(request)``, bodies up to ``max_body`` bytes."""
-    limit = max_body if max_body is not None else int(os.environ.get("PANKG_SPARQL_MAX_BODY", MAX_BODY))
-    limits = Limits.from_env()
+    """The ``/sparql/graphs`` view: reads in ``scope_of(request)``, bodies up to ``max_body`` bytes (default: the
+    app's ``graph_store_body`` limit)."""
 
     async def graph_store(request: Request) -> Response:
         if request.method in ("GET", "HEAD"):
-            return await _read(request, scope_of, limits)
+            return await _read(request, scope_of)
         if request.method in METHODS:
-            return await _write(request, limit)
+            return await _write(request, max_body)
         response = error_response(405, "MethodNotAllowed", f"{request.method} is not a Graph Store Protocol method")
         response.headers["Allow"] = ", ".join(METHODS)
         return response

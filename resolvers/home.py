@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -13,6 +12,7 @@ from graph.stats import stats
 from graph.store import GraphStore
 from ontology.namespaces import DCAT, DCTERMS, RDFS
 from ontology.terms import PANKG
+from resolvers import capacity
 
 RECENT = f"""
 SELECT ?d ?title ?created ?technique ?facility WHERE {{
@@ -28,7 +28,7 @@ def _store(request: Request) -> GraphStore:
 
 
 async def api_stats(request: Request) -> Response:
-    result = await run_in_threadpool(stats, _store(request), "public")
+    result = await capacity.read(request, stats, _store(request), "public")
     return JSONResponse(result.as_json(public=True))
 
 
@@ -43,8 +43,8 @@ def _recent(store: GraphStore) -> list[list[str]]:
 
 async def home(request: Request) -> Response:
     store = _store(request)
-    result = await run_in_threadpool(stats, store, "public")
-    recent = await run_in_threadpool(_recent, store)
+    result = await capacity.read(request, stats, store, "public")
+    recent = await capacity.read(request, _recent, store)
     esc = html.escape
     counts = "".join(f"<tr><td>{esc(k)}</td><td>{v:,}</td></tr>" for k, v in result.entities.items() if v)
     rows = "".join(

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -33,6 +32,7 @@ from graph.errors import NotFound
 from graph.iris import KINDS, Minter
 from graph.store import GraphStore, Scope
 from ontology.namespaces import DCAT, RDF, RDFS
+from resolvers import capacity
 from resolvers.errors import error_response
 from resolvers.linked_data_views import PREFIXES, html_page, not_found_page, schema_dataset
 from resolvers.negotiation import NotAcceptable, choose
@@ -184,7 +184,7 @@ def routes(scope_of: ScopeOf = anonymous) -> list[Route]:
             if iri is None:
                 kinds = ", ".join(sorted(KINDS))
                 raise NotFound(f"{request.url.path} names no kind of entity that pankg mints ({kinds})")
-            description = await run_in_threadpool(describe, store, iri, scope)
+            description = await capacity.read(request, describe, store, iri, scope)
         except NotFound as exc:
             if media == HTML:
                 return HTMLResponse(not_found_page(str(exc)), status_code=404, headers=headers)

@@ -7,16 +7,17 @@ written, so it holds wherever the query runs (also in the in-memory fallback tha
 
 | limit | variable | default | answer when crossed |
 |---|---|---|---|
-| time | ``PANKG_QUERY_TIMEOUT`` (seconds) | 30 | 503 ``QueryTimeout`` |
+| time | ``PANKG_QUERY_TIMEOUT`` (seconds, the wait for a worker included) | 30 | 503 ``QueryTimeout`` |
 | memory | ``PANKG_QUERY_MEMORY`` (MB, address space of the worker) | 2048 | 503 ``QueryOutOfMemory`` |
 | result size | ``PANKG_QUERY_MAX_BYTES`` (bytes of the serialized answer) | 50,000,000 | 413 ``ResultTooLarge`` |
-| workers | ``PANKG_QUERY_WORKERS`` (concurrent queries) | 4 | waits, then 503 ``QueryTimeout`` |
+| workers | ``PANKG_QUERY_WORKERS`` (concurrent queries) | 4 | waits in the queue (``PANKG_QUERY_QUEUE``), then 503 ``ServerBusy`` |
+
+The variables are read by ``pankg/settings.py``; every limit of the server is listed in ``docs/limits.md``.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
@@ -47,33 +48,10 @@ class ResultTooLarge(PankgError):
 class Limits:
     """What one query may take. ``timeout`` in seconds, ``memory_mb`` of address space, ``max_bytes`` of answer."""
 
-    timeout: float = 30.0
-    memory_mb: int = 2048
-    max_bytes: int = 50_000_000
-    workers: int = 4
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        """The limits from ``PANKG_QUERY_*``; a malformed value is a :class:`PankgError` naming the variable."""
-        return cls(
-            timeout=_number("PANKG_QUERY_TIMEOUT", cls.timeout, float),
-            memory_mb=_number("PANKG_QUERY_MEMORY", cls.memory_mb, int),
-            max_bytes=_number("PANKG_QUERY_MAX_BYTES", cls.max_bytes, int),
-            workers=_number("PANKG_QUERY_WORKERS", cls.workers, int),
-        )
-
-
-def _number(name: str, default: Any, kind: type) -> Any:
-    text = os.environ.get(name)
-    if not text:
-        return default
-    try:
-        value = kind(text)
-    except ValueError:
-        value = None
-    if value is None or value <= 0:
-        raise PankgError(f"{name} must be a positive number, not {text!r}")
-    return value
+    timeout: float = field(default=30.0, metadata={"env": "PANKG_QUERY_TIMEOUT"})
+    memory_mb: int = field(default=2048, metadata={"env": "PANKG_QUERY_MEMORY"})
+    max_bytes: int = field(default=50_000_000, metadata={"env": "PANKG_QUERY_MAX_BYTES"})
+    workers: int = field(default=4, metadata={"env": "PANKG_QUERY_WORKERS"})
 
 
 class _Capped:

@@ -20,26 +20,27 @@
   other is answered 403 before the query runs.
 - **Limits**: on an on-disk store each query runs in a worker process that is killed past
   ``PANKG_QUERY_TIMEOUT`` or ``PANKG_QUERY_MEMORY`` (503), and an answer over ``PANKG_QUERY_MAX_BYTES`` is 413
-  (:mod:`resolvers.sparql_worker`, :mod:`resolvers.sparql_limits`).
+  (:mod:`resolvers.sparql_worker`, :mod:`resolvers.sparql_limits`). Requests wait for a worker in the
+  ``sparql`` lane (:mod:`resolvers.capacity`): the wait counts against the time limit, and when the lane's
+  queue is full the answer is 503 with ``Retry-After`` at once.
 - **Errors** use the one JSON shape of :mod:`resolvers.errors`: 400 bad or missing query, 403 update or SERVICE,
-  405 method, 406 no acceptable format, 413 body over ``max_body`` (default 1 MB, ``PANKG_SPARQL_MAX_BODY``),
-  415 body of another media type.
+  405 method, 406 no acceptable format, 413 body over the limit (default 1 MB, ``PANKG_SPARQL_MAX_BODY``),
+  415 body of another media type, 503 time limit or a full queue.
 
-The request waits in Starlette's thread pool, so the event loop keeps serving other requests while a query
-runs (in a worker process, or on that thread for an in-memory store).
+The request waits on its lane's future, so the event loop keeps serving other requests while a query runs (in
+a worker process, or on a sandboxed thread for an in-memory store).
 """
 
 from __future__ import annotations
 
-import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -48,15 +49,15 @@ from graph.errors import PankgError, QueryError
 from graph.sparql_syntax import read_query
 from graph.store import GraphStore, Scope
 from resolvers import service_description, sparql_update, sparql_worker
+from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
-from resolvers.federation import allowlist_from_env, needs_network
+from resolvers.federation import needs_network
 from resolvers.negotiation import negotiate
 from resolvers.sparql_limits import Limits
 from resolvers.sparql_update import UpdateRequest, UpdatesDisabled
 
 __all__ = ["UpdatesDisabled", "routes", "parse_operation", "execute"]
 
-MAX_BODY = 1_000_000
 ScopeFor = Callable[[Request], Scope]
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -231,21 +232,23 @@ def _as_iri(value: str) -> None:
 
 def execute(
     store: GraphStore, scope: Scope, operation: Operation, accept: str | None, wanted: str | None,
-    limits: Limits | None = None, services: frozenset[str] = frozenset(),
+    limits: Limits | None = None, services: frozenset[str] = frozenset(), deadline: float | None = None,
 ) -> tuple[bytes, str]:
     """Run ``operation`` in ``scope`` within ``limits`` and write the answer: ``(body, media type)``.
 
-    Runs in a worker thread, which waits for a worker process (:mod:`resolvers.sparql_worker`) on an
-    on-disk store. ``SERVICE`` may only call the endpoints in ``services`` (:mod:`resolvers.federation`).
+    Runs in a thread of the ``sparql`` lane, which waits for a worker process (:mod:`resolvers.sparql_worker`)
+    on an on-disk store, until ``deadline`` (``time.monotonic()``; default: the time limit from now).
+    ``SERVICE`` may only call the endpoints in ``services`` (:mod:`resolvers.federation`).
     """
     for iri in operation.default_graphs + operation.named_graphs:
         _as_iri(iri)
     network = needs_network(operation.query, services)
+    limits = limits or Limits()
     with store.reading(scope) as options:
         dataset = confine(options, operation)
         if operation.base_iri:
             dataset = {**dataset, "base_iri": operation.base_iri}
-        return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits or Limits(), network)
+        return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits, network, deadline)
 
 
 def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str | None) -> tuple[bytes, str]:
@@ -258,9 +261,8 @@ def describe_service(store: GraphStore, scope: Scope, endpoint: str, accept: str
 
 
 def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Callable[[Request], Any]:
-    """The ``/sparql`` view, with the caller's scope from ``scope_for`` and bodies up to ``max_body`` bytes."""
-    limit = max_body if max_body is not None else int(os.environ.get("PANKG_SPARQL_MAX_BODY", MAX_BODY))
-    limits, services = Limits.from_env(), allowlist_from_env()
+    """The ``/sparql`` view, with the caller's scope from ``scope_for`` and bodies up to ``max_body`` bytes
+    (default: the app's ``sparql_body`` limit)."""
 
     async def sparql(request: Request) -> Response:
         if request.method not in ("GET", "HEAD", "POST"):
@@ -269,8 +271,11 @@ def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Ca
             )
             response.headers["Allow"] = "GET, HEAD, POST"
             return response
+        limits = limits_of(request)
+        # The time limit runs from the request's arrival: the wait for a worker counts against it.
+        deadline = time.monotonic() + limits.sparql.timeout
         method = "GET" if request.method == "HEAD" else request.method
-        body = await read_body(request, limit) if method == "POST" else b""
+        body = await read_body(request, max_body or limits.sparql_body) if method == "POST" else b""
         operation = parse_operation(
             method, request.headers.get("content-type", ""), list(request.query_params.multi_items()), body
         )
@@ -280,13 +285,16 @@ def endpoint(scope_for: ScopeFor = anonymous, max_body: int | None = None) -> Ca
         url = str(request.url.replace(query=""))
         if isinstance(operation, UpdateRequest):
             return await sparql_update.run(request, operation, url)
+        queries = lane(request, "sparql")
         if operation is None:
-            content, media = await run_in_threadpool(describe_service, store, scope, url, accept)
+            content, media = await queries.run(describe_service, store, scope, url, accept, deadline=deadline)
         else:
             wanted = request.query_params.get("format")
             operation.base_iri = url
-            content, media = await run_in_threadpool(
-                execute, store, scope, operation, accept, wanted, limits, services
+            # A second of grace: the worker's own timeout (which stops it) answers first when the query ran.
+            content, media = await queries.run(
+                execute, store, scope, operation, accept, wanted, limits.sparql, limits.services, deadline,
+                deadline=deadline + 1.0, what="the query",
             )
         return Response(content, media_type=media, headers={"Vary": "Accept"})
 

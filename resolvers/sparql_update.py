@@ -16,18 +16,19 @@ as the protocol asks.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from graph.errors import PankgError, QueryError
-from graph.store import GraphStore
 from graph.sparql_syntax import read_update, tokens
+from graph.store import GraphStore
 from graph.updates import UpdateRefused, apply_update, managed
 from resolvers.auth import CHALLENGE, Caller, caller_of
+from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
 
 USING = ("using-graph-uri", "using-named-graph-uri")
@@ -88,7 +89,7 @@ def authorize(request: Request) -> Caller | Response:
 
 
 async def run(request: Request, pending: UpdateRequest, base_iri: str | None) -> Response:
-    """Authorize, then check and apply the update (in a thread: it copies the user graphs); 204 when done.
+    """Authorize, then check and apply the update (in the ``writes`` lane: it copies the user graphs); 204 when done.
 
     The caller is checked first, so an anonymous caller learns nothing from how its update is parsed.
     """
@@ -103,7 +104,9 @@ async def run(request: Request, pending: UpdateRequest, base_iri: str | None) ->
         for graph in using + using_named:
             check_readable(store, graph)
         update = with_dataset(update, using, using_named)
-    await run_in_threadpool(apply_update, store, update, base_iri)
+    limits = limits_of(request)
+    deadline = time.monotonic() + limits.sparql.timeout
+    await lane(request, "writes").run(apply_update, store, update, base_iri, deadline=deadline, what="the update")
     return Response(status_code=204)
 
 

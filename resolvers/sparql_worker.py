@@ -48,12 +48,13 @@ Job = tuple[str, dict[str, Any], str | None, str | None, int, int]
 
 
 def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
-        limits: Limits, network: bool = False) -> tuple[bytes, str]:
+        limits: Limits, network: bool = False, deadline: float | None = None) -> tuple[bytes, str]:
     """Run ``sparql`` over ``dataset`` (query options of ``store.reading``) within ``limits``: ``(body, media)``.
 
     Call it inside the ``reading`` block, so the graphs it names stay in the store until the worker is done.
     Without ``network`` (what :func:`resolvers.federation.needs_network` decided) the query runs in the
-    sandbox of :mod:`graph.sandbox`: an attempt to reach another server is :class:`ServiceRefused`.
+    sandbox of :mod:`graph.sandbox`: an attempt to reach another server is :class:`ServiceRefused`. The
+    worker is stopped at ``deadline`` (``time.monotonic()``; default: ``limits.timeout`` from now).
     """
     if store.path is None:
         if network:
@@ -63,7 +64,7 @@ def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | N
     # a flush with nothing to write costs microseconds.
     store.flush()
     job: Job = (sparql, plain_dataset(dataset), accept, wanted, limits.max_bytes, store.version)
-    return pool_for(store.path, limits, network).run(job)
+    return pool_for(store.path, limits, network).run(job, deadline)
 
 
 def _answer_here(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
@@ -262,11 +263,12 @@ class WorkerPool:
         if not self._closed:
             self._idle.put(_Worker(self.path, self.limits.memory_mb, self.network))
 
-    def run(self, job: Job) -> tuple[bytes, str]:
-        """Send ``job`` to a free worker and wait for its answer within the time limit."""
+    def run(self, job: Job, deadline: float | None = None) -> tuple[bytes, str]:
+        """Send ``job`` to a free worker and wait for its answer until ``deadline`` (default: the time limit from
+        now); the wait for a free worker counts against it."""
         timeout = self.limits.timeout
-        deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
+        deadline = time.monotonic() + timeout if deadline is None else deadline
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise QueryTimeout(f"the endpoint was busy with other queries for {timeout:g} s; try again later")
         try:
             worker = self._take()

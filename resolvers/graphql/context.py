@@ -1,13 +1,17 @@
-"""The per-request context: which store, which scope, the request's deadline and its batch loader.
+"""The per-request context: which store, which scope, the request's deadline, its lane and its batch loader.
 
 Built fresh for every HTTP request (so DataLoader caches never leak between readers of different scopes).
 :func:`scope_for` is the one place that decides what a request may read: :func:`resolvers.auth.scope_of`,
 ``public`` when anonymous, the bearer token's entitlement (its groups' restricted graphs) otherwise.
+
+Every store query of a request goes through the app's ``reads`` lane (:mod:`resolvers.capacity`): a few
+threads in the network sandbox with a bounded queue, waited on until the request's deadline and no longer.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +21,14 @@ from starlette.requests import Request
 from graph.errors import QueryError
 from graph.store import GraphStore, Scope
 from resolvers.auth import scope_of
+from resolvers.capacity import DeadlineExceeded, Lane
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.page_batch import PageBatch
 from resolvers.graphql.sparql import PROLOGUE, UserError, python
 
 REQUEST_SECONDS = 10.0
-"""Per-request time limit: no store query starts after it, and the HTTP view stops waiting at it."""
+"""Default time limit of a request (``PANKG_GRAPHQL_TIMEOUT``): no store query starts after it, and the HTTP
+view answers by then."""
 
 
 def scope_for(request: Request | None) -> Scope:
@@ -40,6 +46,8 @@ class Context:
     scope: Scope = "public"
     seconds: float = REQUEST_SECONDS
     started: float = field(default_factory=time.monotonic)
+    reads: Lane | None = None
+    """The app's ``reads`` lane; None (a schema executed directly, in tests): Starlette's thread pool."""
     queries: int = 0
     batch: BatchLoader = field(init=False)
     pages: PageBatch = field(init=False)
@@ -53,14 +61,26 @@ class Context:
     def deadline(self) -> float:
         return self.started + self.seconds
 
+    def out_of_time(self) -> UserError:
+        return UserError(f"the request ran out of time ({self.seconds:g} s); ask for fewer or smaller pages")
+
+    async def offload(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` on a thread of the request's lane, by its deadline (parsing, validation, queries)."""
+        if self.reads is None:
+            return await run_in_threadpool(fn, *args)
+        try:
+            return await self.reads.run(fn, *args, deadline=self.deadline, what="the request")
+        except DeadlineExceeded:
+            raise self.out_of_time() from None
+
     async def select(self, sparql: str) -> list[list[Any]]:
-        """Run a SELECT in the request's scope (in a worker thread: pyoxigraph blocks) and return rows
-        of Python values. Refuses to start once the request's time is up."""
+        """Run a SELECT in the request's scope (on a lane thread: pyoxigraph blocks) and return rows of Python
+        values. Refuses to start once the request's time is up."""
         if time.monotonic() > self.deadline:
-            raise UserError(f"the request ran out of time ({self.seconds:g} s); ask for fewer or smaller pages")
+            raise self.out_of_time()
         self.queries += 1
         try:
-            _, rows = await run_in_threadpool(self.store.query, PROLOGUE + sparql, self.scope)
+            _, rows = await self.offload(self.store.query, PROLOGUE + sparql, self.scope)
         except QueryError as exc:  # a bug of ours, not the client's: say so without the query text
             raise RuntimeError(f"store query failed: {exc}") from None
         return [[python(term) for term in row] for row in rows]

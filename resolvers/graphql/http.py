@@ -9,13 +9,20 @@ it, and our errors must never be a traceback or a plain-text 500. The rules, in 
   ran out of time before any data came back;
 - ``application/json`` otherwise (legacy clients): 200 for every well-formed request;
 - either way 400 for a body that is not a GraphQL request, 405 for other methods (or a mutation over GET),
-  406 when the client accepts neither type, 415 for a POST body that is not JSON.
+  406 when the client accepts neither type, 413 for a request over ``PANKG_GRAPHQL_MAX_BODY`` (refused before
+  it is read whole), 415 for a POST body that is not JSON, and 503 with ``Retry-After`` when the server's
+  ``reads`` lane is full (at once, before any work).
+
+The time limit (``PANKG_GRAPHQL_TIMEOUT``, 10 s) runs from the request's arrival, and the answer comes by then
+(plus :data:`GRACE`): the view stops waiting at the deadline whatever is still running, and store work that
+has not started by then never starts (:mod:`resolvers.capacity`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -23,14 +30,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from graph.errors import PankgError
 from graph.store import GraphStore
+from resolvers.capacity import ServerBusy, lane, limits_of
 from resolvers.graphql import ide
 from resolvers.graphql.context import Context, scope_for
+from resolvers.graphql.safety import MAX_TOKENS
 from resolvers.graphql.schema import make_schema
 from resolvers.negotiation import NotAcceptable, negotiate
+from resolvers.sparql_protocol import read_body
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+GRACE = 0.5
+"""Seconds past the time limit by which an answer (the 504) is sent."""
 
 
 class BadRequest(Exception):
@@ -47,9 +60,12 @@ def _error(message: str, status: int, media: str, **headers: str) -> Response:
     return _reply({"errors": [{"message": message}]}, status, media, **headers)
 
 
-async def _params(request: Request) -> dict[str, Any]:
-    """``query``, ``variables``, ``operationName`` from the query string (GET) or a JSON body (POST)."""
+async def _params(request: Request, max_body: int) -> dict[str, Any]:
+    """``query``, ``variables``, ``operationName`` from the query string (GET) or a JSON body (POST), the
+    request refused (413) past ``max_body`` bytes."""
     if request.method == "GET":
+        if len(request.scope.get("query_string", b"")) > max_body:
+            raise BadRequest(413, f"the query string is over {max_body:,} bytes, the most this endpoint takes")
         params: dict[str, Any] = dict(request.query_params)
         for key in ("variables", "extensions"):
             if isinstance(params.get(key), str):
@@ -62,7 +78,9 @@ async def _params(request: Request) -> dict[str, Any]:
         if content_type not in (JSON, "application/graphql+json", ""):
             raise BadRequest(415, f"POST a JSON body (Content-Type: {JSON}), not {content_type}")
         try:
-            params = json.loads(await request.body() or b"null")
+            params = json.loads(await read_body(request, max_body) or b"null")
+        except PankgError as exc:  # BodyTooLarge
+            raise BadRequest(exc.status, str(exc)) from None
         except ValueError:
             raise BadRequest(400, "the body is not valid JSON") from None
     if not isinstance(params, dict) or not isinstance(params.get("query"), str) or not params["query"].strip():
@@ -74,10 +92,18 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
+def _busy(exc: ServerBusy, media: str) -> Response:
+    return _error(str(exc), 503, media, **{"Retry-After": str(exc.retry_after)})
+
+
+async def _is_query_off_loop(document: str, operation: str | None) -> bool:
+    return await asyncio.to_thread(_is_query, document, operation)
+
+
 def _is_query(document: str, operation: str | None) -> bool:
     """GET may only run queries (a mutation must not ride on a link)."""
     try:
-        ops = [d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode)]
+        ops = [d for d in parse(document, max_tokens=MAX_TOKENS).definitions if isinstance(d, OperationDefinitionNode)]
     except GraphQLError:
         return True  # let execution report the syntax error
     chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
@@ -91,6 +117,7 @@ class GraphQLView:
         self.schema = make_schema()
 
     async def handle(self, request: Request) -> Response:
+        started = time.monotonic()
         wants_html = "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
         if request.method == "GET" and wants_html:
             return HTMLResponse(ide.page(str(request.url.path)))
@@ -100,26 +127,35 @@ class GraphQLView:
             return _error(str(exc), 406, JSON)
         if request.method not in ("GET", "POST"):
             return _error("GraphQL is served over GET and POST", 405, media, Allow="GET, POST")
+        limits = limits_of(request)
+        reads = lane(request, "reads")
+        if reads.full():  # refused before the body is read: a full server does no work for it
+            return _busy(ServerBusy(f"the server is busy ({reads.pending} store reads running or waiting); "
+                                    "try again in a moment"), media)
         try:
-            params = await _params(request)
+            params = await _params(request, limits.graphql_body)
         except BadRequest as exc:
             return _error(str(exc), exc.status, media)
-        if request.method == "GET" and not _is_query(params["query"], params.get("operationName")):
+        if request.method == "GET" and not await _is_query_off_loop(params["query"], params.get("operationName")):
             return _error("only queries may be sent with GET; POST mutations", 405, media, Allow="POST")
         store: GraphStore = request.app.state.store
-        context = Context(store=store, scope=scope_for(request))
+        context = Context(store=store, scope=scope_for(request), seconds=limits.graphql_seconds,
+                          started=started, reads=reads)
         try:
             result = await asyncio.wait_for(
                 self.schema.execute(params["query"], variable_values=params.get("variables"),
                                     context_value=context, operation_name=params.get("operationName")),
-                timeout=context.seconds + 1.0,
+                timeout=max(0.0, context.deadline + GRACE - time.monotonic()),
             )
         except asyncio.TimeoutError:
             message = f"the request ran out of time ({context.seconds:g} s); ask for fewer or smaller pages"
             return _reply({"data": None, "errors": [{"message": message}]}, 504 if media == GRAPHQL_RESPONSE else 200,
                           media)
-        body: dict[str, Any] = {}
         errors = result.errors or []
+        busy = next((e.original_error for e in errors if isinstance(e.original_error, ServerBusy)), None)
+        if busy is not None:
+            return _busy(busy, media)
+        body: dict[str, Any] = {}
         if errors:
             body["errors"] = [e.formatted for e in errors]
         # a request error (syntax, validation, variables) has no path and nothing ran; a field error has one

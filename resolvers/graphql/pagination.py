@@ -19,6 +19,8 @@ from resolvers.graphql.sparql import UserError
 T = TypeVar("T")
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+MAX_OFFSET = 100_000_000
+"""The furthest position a cursor may name: past every catalogue; beyond it a cursor was not handed out."""
 _PREFIX = "pankg:v1:"
 
 
@@ -32,8 +34,11 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_PREFIX) and text[len(_PREFIX):].isdigit():
-            return int(text[len(_PREFIX):]) + 1
+        digits = text[len(_PREFIX):]
+        if text.startswith(_PREFIX) and digits.isascii() and digits.isdigit() and len(digits) <= 12:
+            offset = int(digits) + 1
+            if offset <= MAX_OFFSET:
+                return offset
     except (binascii.Error, UnicodeError, ValueError):
         pass
     raise UserError(f"invalid cursor {cursor!r}: pass the endCursor or an edge cursor of a previous page")

@@ -20,6 +20,8 @@ from loaders.rdf import RdfFileSource
 from pankg.app import create_app
 from resolvers import sparql_worker
 from resolvers.auth import Caller, Tokens
+from resolvers.limits import ServerLimits
+from resolvers.sparql_limits import Limits
 
 TOKENS = Tokens({
     Tokens.digest("writer"): Caller("writer", Entitlement(), update=True),
@@ -53,11 +55,11 @@ def store(tmp_path: Path) -> GraphStore:
 
 
 def call(store: GraphStore, method: str, token: str | None = None, tokens: Tokens | None = TOKENS,
-         path: str = "/sparql/graphs", **kwargs: Any) -> httpx.Response:
+         path: str = "/sparql/graphs", limits: ServerLimits | None = None, **kwargs: Any) -> httpx.Response:
     headers = {**kwargs.pop("headers", {}), **({"authorization": f"Bearer {token}"} if token else {})}
 
     async def run() -> httpx.Response:
-        transport = httpx.ASGITransport(app=create_app(store, tokens))
+        transport = httpx.ASGITransport(app=create_app(store, tokens, limits))
         async with httpx.AsyncClient(transport=transport, base_url="http://pankg.test") as client:
             return await client.request(method, path, headers=headers, **kwargs)
 
@@ -71,9 +73,9 @@ def put(store: GraphStore, body: str, graph: str = NOTES, method: str = "PUT", t
 
 
 def get(store: GraphStore, graph: str | None = NOTES, accept: str = "application/n-triples",
-        token: str | None = None, method: str = "GET") -> httpx.Response:
+        token: str | None = None, method: str = "GET", limits: ServerLimits | None = None) -> httpx.Response:
     params = {"graph": graph} if graph is not None else {"default": ""}
-    return call(store, method, token, params=params, headers={"accept": accept})
+    return call(store, method, token, params=params, headers={"accept": accept}, limits=limits)
 
 
 def triples(body: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> set[tuple[str, str, str]]:
@@ -178,10 +180,9 @@ def test_default_graph_is_the_union_the_caller_sees(store: GraphStore) -> None:
     assert EXPECTED | {("http://example.org/d1", "http://purl.org/dc/terms/title", '"Loaded"')} == triples(got.content)
 
 
-def test_a_huge_default_graph_hits_the_answer_size_limit(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_QUERY_MAX_BYTES", "100")
+def test_a_huge_default_graph_hits_the_answer_size_limit(store: GraphStore) -> None:
     assert put(store, TURTLE).status_code == 201
-    got = get(store, None)
+    got = get(store, None, limits=ServerLimits(sparql=Limits(max_bytes=100)))
     assert got.status_code == 413 and got.json()["error"]["type"] == "ResultTooLarge"
 
 
@@ -254,9 +255,9 @@ def test_media_types_and_sizes(store: GraphStore) -> None:
     assert put(store, TURTLE).status_code == 201
     got = get(store, accept="application/sparql-results+json")
     assert got.status_code == 406 and got.json()["error"]["type"] == "NotAcceptable"
-    big = "<http://example.org/a> <http://example.org/b> \"" + "x" * 1_000_001 + "\" .\n"
+    big = "<http://example.org/a> <http://example.org/b> \"" + "x" * 10_000_001 + "\" .\n"
     before = everything(store)
-    got = put(store, big, media="application/n-triples")
+    got = put(store, big, media="application/n-triples")  # over PANKG_GRAPH_STORE_MAX_BODY, 10 MB by default
     assert got.status_code == 413 and got.json()["error"]["type"] == "BodyTooLarge"
     assert everything(store) == before
 

@@ -11,16 +11,20 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from graph.errors import PankgError
 from graph.store import GraphStore
 from graph.updates import apply_update
 from loaders.base import load
 from loaders.rdf import RdfFileSource
 from pankg.app import create_app
+from pankg.settings import limits_from
 from resolvers import sparql_worker
+from resolvers.limits import ServerLimits
 from resolvers.sparql_limits import Limits
 from tests.resolvers.test_sparql_protocol import error
 
@@ -47,15 +51,14 @@ async def get(client: httpx.AsyncClient, query: str) -> tuple[httpx.Response, fl
     return response, time.monotonic() - started
 
 
-def client_for(store: GraphStore) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(store)), base_url="http://pankg.test")
+def client_for(store: GraphStore, **limits: Any) -> httpx.AsyncClient:
+    app = create_app(store, limits=ServerLimits(sparql=Limits(**limits)))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pankg.test")
 
 
-def test_exploding_query_is_stopped_while_others_answer(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "2")
-
+def test_exploding_query_is_stopped_while_others_answer(chain: GraphStore) -> None:
     async def run() -> None:
-        async with client_for(chain) as client:
+        async with client_for(chain, timeout=2) as client:
             warm, _ = await get(client, SMALL)  # a worker up before the clock matters
             assert warm.json()["boolean"] is True
             big = asyncio.create_task(get(client, EXPLODE))
@@ -72,12 +75,9 @@ def test_exploding_query_is_stopped_while_others_answer(chain: GraphStore, monke
     asyncio.run(run())
 
 
-def test_memory_limit_stops_the_query(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "20")
-    monkeypatch.setenv("PANKG_QUERY_MEMORY", "200")
-
+def test_memory_limit_stops_the_query(chain: GraphStore) -> None:
     async def run() -> None:
-        async with client_for(chain) as client:
+        async with client_for(chain, timeout=20, memory_mb=200) as client:
             response, took = await get(client, EXPLODE)
             assert "200 MB" in error(response, 503) and response.json()["error"]["type"] == "QueryOutOfMemory"
             assert took < 15
@@ -87,11 +87,9 @@ def test_memory_limit_stops_the_query(chain: GraphStore, monkeypatch: pytest.Mon
     asyncio.run(run())
 
 
-def test_answer_over_the_size_limit_is_413(chain: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_QUERY_MAX_BYTES", "5000")
-
+def test_answer_over_the_size_limit_is_413(chain: GraphStore) -> None:
     async def run() -> None:
-        async with client_for(chain) as client:
+        async with client_for(chain, max_bytes=5000) as client:
             response, _ = await get(client, "SELECT * { ?s ?p ?o }")
             assert "5,000 bytes" in error(response, 413) and response.json()["error"]["type"] == "ResultTooLarge"
             fits, _ = await get(client, "SELECT * { ?s ?p ?o } LIMIT 5")
@@ -142,7 +140,9 @@ def test_in_memory_store_keeps_the_size_limit(monkeypatch: pytest.MonkeyPatch) -
         sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", {}, None, None, Limits(max_bytes=50))
 
 
-def test_bad_limit_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_QUERY_TIMEOUT", "soon")
-    with pytest.raises(Exception, match="PANKG_QUERY_TIMEOUT"):
-        Limits.from_env()
+@pytest.mark.parametrize("variable", ["PANKG_QUERY_TIMEOUT", "PANKG_QUERY_QUEUE", "PANKG_GRAPHQL_MAX_BODY"])
+def test_bad_limit_setting_names_the_variable(variable: str) -> None:
+    with pytest.raises(PankgError, match=variable):
+        limits_from({variable: "soon"})
+    with pytest.raises(PankgError, match=variable):
+        limits_from({variable: "-3"})

@@ -14,6 +14,7 @@ from graph.store import GraphStore
 from loaders.demo import DemoCatalogue
 from pankg.app import create_app
 from resolvers import sparql_protocol
+from resolvers.limits import ServerLimits
 
 TITLES = (
     "SELECT ?d ?t WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> ?t }"
@@ -139,7 +140,7 @@ def test_updates_are_disabled(demo: GraphStore) -> None:
 
 
 def test_body_over_the_limit_is_413(demo: GraphStore) -> None:
-    big = b"ASK {} #" + b"x" * sparql_protocol.MAX_BODY
+    big = b"ASK {} #" + b"x" * ServerLimits().sparql_body
     assert "1,000,000" in error(
         call(demo, "POST", content=big, headers={"content-type": "application/sparql-query"}), 413
     )
