@@ -39,9 +39,35 @@ class Facility:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordAccess:
+    """The access of a record under a data policy (a dataset, an investigation), judged as a Dataset's is.
+
+    People and organizations that the graph knows from such a record only are restricted with it
+    (docs/access.md §1): an owner minted from a dataset's PID would otherwise tell, by its IRI and name, the
+    link the embargo hides. The fields mean what they mean on :class:`Dataset`, so the nodes get the key of
+    the record's details (and leave with them when ``pankg release`` publishes that date).
+    """
+
+    public: bool | None = None
+    """The source's explicit flag (SciCat ``isPublished``); None: decided by ``embargo_end``."""
+    embargo_end: dt.date | None = None
+    owner_group: str = ""
+    access_groups: tuple[str, ...] = ()
+    proposal: str = ""
+    """Whose team reads it when no group is known."""
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> RecordAccess:
+        """The access of a dataset's details."""
+        return cls(dataset.public, dataset.embargo_end, dataset.owner_group, dataset.access_groups, dataset.proposal)
+
+
+@dataclass(frozen=True, slots=True)
 class Organization:
     pid: str
     name: str
+    known_from: RecordAccess | None = None
+    """The access of the one record it comes from, when that record is under a data policy (see Person)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +81,13 @@ class Person:
     """PIDs of organizations or facilities."""
     email: str = ""
     """Personal data: always written to the restricted graph, whatever the access of the records naming the person."""
+    known_from: RecordAccess | None = None
+    """The access of the record this entity comes from, when that record is under a data policy (a dataset's
+    owner, an investigation's team): while the record is restricted every triple of the person goes to the
+    record's graph, so an anonymous reader cannot find the person at all. None: a public record (a proposal,
+    a DOI record, a directory of people). A loader gives one entity per naming record: a person whom a public
+    record names too is then public with what that record says, and the restricted records add theirs
+    where their readers see it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +111,10 @@ class Proposal:
     access_groups: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     """PIDs of the other people on the proposal (ICAT investigation users): its dcterms:contributor."""
+    team_access: RecordAccess | None = None
+    """The access of the proposal's team when its source embargoes it (an ICAT investigation before its release
+    date): the links to the PI, proposer and members go where that access says, with the people known only
+    from it; the rest of the proposal stays public (model.md §5)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,15 @@ it (:mod:`graph.access`): the store writes each access key of a source into its 
 reader is given the graphs it is entitled to only. An embargoed dataset keeps a public stub (PID,
 types, facility, instrument, technique, proposal, DOI, access level, embargo end) and everything else
 goes to the restricted graph of the groups that may read it (owner and access groups, else its
-proposal's team); samples, files and runs named by the dataset follow it.
+proposal's team); samples, files and runs named by the dataset follow it, and so do the people and
+organizations its loader says are known from it only (``known_from``, :mod:`graph.people_rdf`): a
+person minted from an embargoed dataset's PID would tell the hidden link by its IRI alone.
 
 Standard vocabularies first: PROV-O for provenance, DCAT + DCTERMS for datasets, CiTO for citations,
 schema.org for software, FOAF for people and organizations, PaNET IRIs for techniques; the pankg
 ontology (``ontology/pankg.ttl``) for the rest. Publications and DOI records are mapped in
-:mod:`graph.scholarly`, software and its versions in :mod:`graph.software_rdf`; ``_MAPPERS`` below
-dispatches to them like any other kind.
+:mod:`graph.scholarly`, software and its versions in :mod:`graph.software_rdf`, people and organizations
+in :mod:`graph.people_rdf`; ``_MAPPERS`` below dispatches to them like any other kind.
 
 >>> from graph.entities import Dataset
 >>> quads = list(RdfModel(as_of=dt.date(2026, 1, 1)).quads(Dataset(pid="ds1", title="Lysozyme")))
@@ -32,6 +34,7 @@ from graph.access import restricted_key
 from graph.iris import DEFAULT_BASE, Minter, global_pid_iri
 from graph.nt import iri, literal, typed
 from graph.nterms import dcat, dcterms, foaf, nt, pankg, prov, rdf, rdfs, schema, skos
+from graph.people_rdf import organization_quads, person_quads
 from graph.quads import PUBLIC, RESTRICTED, Access, Quad
 from graph.scholarly import doi_quads, publication_quads
 from graph.software_rdf import software_quads, software_version_quads
@@ -68,8 +71,8 @@ class RdfModel:
         """The N-Triples form of the IRI of entity ``kind`` named ``pid`` by its source."""
         return f"<{self.minter.iri(kind, pid)}>"
 
-    def is_restricted(self, dataset: e.Dataset | e.DatasetFiles) -> bool:
-        """True while a dataset's details are under embargo (explicit flag first, then the end date)."""
+    def is_restricted(self, dataset: e.Dataset | e.DatasetFiles | e.RecordAccess) -> bool:
+        """True while a dataset's (or a record's) details are under embargo: explicit flag first, then end date."""
         if dataset.public is not None:
             return not dataset.public
         end = dataset.embargo_end
@@ -84,16 +87,21 @@ class RdfModel:
         it (owner and access groups; else its proposal's team), keyed by its embargo end when a date (not a
         flag) restricts it, for ``pankg release``. Files take the key of their dataset if it was mapped here,
         else the same key from the access their loader found for it."""
-        if not self.is_restricted(dataset):
-            return PUBLIC
-        until = dataset.embargo_end if dataset.public is None else None
-        groups = (dataset.owner_group, *dataset.access_groups)
-        if isinstance(dataset, e.DatasetFiles):
-            return self._keys.get(dataset.dataset) or restricted_key(groups, dataset.proposal, until)
-        key = self._keys[dataset.pid] = restricted_key(groups, dataset.proposal, until)
-        for sample in dataset.samples:
-            self._keys.setdefault("sample:" + sample, key)
+        if isinstance(dataset, e.DatasetFiles) and dataset.dataset in self._keys and self.is_restricted(dataset):
+            return self._keys[dataset.dataset]
+        key = self.record_key(dataset)
+        if isinstance(dataset, e.Dataset) and key != PUBLIC:
+            self._keys[dataset.pid] = key
+            for sample in dataset.samples:
+                self._keys.setdefault("sample:" + sample, key)
         return key
+
+    def record_key(self, record: e.Dataset | e.DatasetFiles | e.RecordAccess | None) -> Access:
+        """The key of what is known from ``record`` only (no record: public): the key its details get."""
+        if record is None or not self.is_restricted(record):
+            return PUBLIC
+        until = record.embargo_end if record.public is None else None
+        return restricted_key((record.owner_group, *record.access_groups), record.proposal, until)
 
     def _resource(self, value: str) -> str:
         """A licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
@@ -161,28 +169,6 @@ class RdfModel:
         if f.url:
             yield s, schema.url, iri(f.url), PUBLIC
 
-    def _organization(self, o: e.Organization) -> Iterator[Quad]:
-        s = self.node("organization", o.pid)
-        yield s, rdf.type, foaf.Organization, PUBLIC
-        yield s, rdf.type, prov.Organization, PUBLIC
-        yield s, foaf.name, literal(o.name), PUBLIC
-        yield s, rdfs.label, literal(o.name), PUBLIC
-
-    def _person(self, p: e.Person) -> Iterator[Quad]:
-        s = self.node("person", p.pid)
-        yield s, rdf.type, foaf.Person, PUBLIC
-        yield s, rdf.type, prov.Person, PUBLIC
-        yield s, foaf.name, literal(p.name), PUBLIC
-        yield s, rdfs.label, literal(p.name), PUBLIC
-        if p.given_name:
-            yield s, schema.givenName, literal(p.given_name), PUBLIC
-        if p.family_name:
-            yield s, schema.familyName, literal(p.family_name), PUBLIC
-        for org in p.affiliations:
-            yield s, schema.affiliation, self.node("organization", org), PUBLIC
-        if p.email:  # personal data: only for readers entitled to restricted graphs
-            yield s, schema.email, literal(p.email), RESTRICTED
-
     def _instrument(self, i: e.Instrument) -> Iterator[Quad]:
         s = self.node("instrument", i.pid)
         yield s, rdf.type, pankg.Instrument, PUBLIC
@@ -200,14 +186,15 @@ class RdfModel:
         yield s, rdfs.label, literal(p.title), PUBLIC
         if p.facility:
             yield s, pankg.facility, self.node("facility", p.facility), PUBLIC
+        team = self.record_key(p.team_access)  # an embargoed team (ICAT before the release date): hidden with it
         if p.principal_investigator:
-            yield s, pankg.principalInvestigator, self.node("person", p.principal_investigator), PUBLIC
+            yield s, pankg.principalInvestigator, self.node("person", p.principal_investigator), team
         if p.abstract:
             yield s, dcterms.description, literal(p.abstract), PUBLIC
         if p.proposer:
-            yield s, dcterms.creator, self.node("person", p.proposer), PUBLIC
+            yield s, dcterms.creator, self.node("person", p.proposer), team
         for member in p.members:
-            yield s, dcterms.contributor, self.node("person", member), PUBLIC
+            yield s, dcterms.contributor, self.node("person", member), team
         yield from self._groups(s, p.owner_group, p.access_groups, PUBLIC)
 
     def _sample(self, x: e.Sample) -> Iterator[Quad]:
@@ -378,8 +365,8 @@ _MAILTO_SAFE = "@.+-_~!$'()*,;=:"
 
 _MAPPERS: dict[type, Callable[[RdfModel, Any], Iterator[Quad]]] = {
     e.Facility: RdfModel._facility,
-    e.Organization: RdfModel._organization,
-    e.Person: RdfModel._person,
+    e.Organization: organization_quads,
+    e.Person: person_quads,
     e.Instrument: RdfModel._instrument,
     e.Proposal: RdfModel._proposal,
     e.Sample: RdfModel._sample,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, Protocol
@@ -56,6 +56,8 @@ class LoadReport:
     entities: Counter[str] = field(default_factory=Counter)
     warnings: list[LoadWarning] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)
+    """Files of a directory given that the loader does not read (named, so that none goes missing unseen)."""
 
     @property
     def changed(self) -> bool:
@@ -116,19 +118,39 @@ class RecordFileSource:
         return file_hash(self.path, self.mapping_version, str(self.lenient))
 
 
-def expand_paths(paths: list[str], suffixes: Collection[str], *, recursive: bool) -> list[tuple[Path, Path]]:
+def expand_paths(
+    paths: list[str],
+    suffixes: Collection[str],
+    *,
+    recursive: bool,
+    label: str,
+    wanted: Callable[[Path], bool] | None = None,
+    what: str = "",
+    passed_over: list[Path] | None = None,
+) -> list[tuple[Path, Path]]:
     """The files the command line names: ``(file, root)`` pairs, resolved, in a stable order.
 
     A file stands for itself (its root is its directory, whatever its suffix); a directory stands for the
     files with one of ``suffixes`` directly in it, or anywhere under it when ``recursive`` (their root is
-    the directory given). A path that does not exist is :class:`SourceUnavailable`.
+    the directory given), that ``wanted`` accepts when given; the ones it refuses go to ``passed_over`` so
+    the load can name them. A path that does not exist, and a directory without one such file, is
+    :class:`SourceUnavailable`: a load that finds nothing to read must not look like one that read it all.
+    ``label`` names the files in that error ("NeXus"), ``what`` replaces the suffix list after it.
     """
     found: list[tuple[Path, Path]] = []
     for text in paths:
         path = Path(text).resolve()
         if path.is_dir():
             candidates = path.rglob("*") if recursive else path.iterdir()
-            found += [(f, path) for f in sorted(candidates) if f.is_file() and f.suffix.lower() in suffixes]
+            files = [f for f in sorted(candidates) if f.is_file() and f.suffix.lower() in suffixes]
+            taken = [f for f in files if wanted is None or wanted(f)]
+            if passed_over is not None:
+                passed_over += [f for f in files if f not in taken]
+            if not taken:
+                patterns = what or ", ".join(f"*{suffix}" for suffix in sorted(suffixes))
+                where = "under" if recursive else "directly in"
+                raise SourceUnavailable(f"no {label} files ({patterns}) {where} {text}")
+            found += [(f, path) for f in taken]
         elif path.is_file():
             found.append((path, path.parent))
         else:
@@ -169,7 +191,7 @@ def load(
     if source.kind in VERBATIM_KINDS:
         techniques = None
     names = technique_names(store) if techniques == "store" else techniques
-    report = LoadReport(source.kind, source.location)
+    report = LoadReport(source.kind, source.location, passed_over=list(getattr(source, "passed_over", ())))
     model = RdfModel(store.minter, as_of=as_of, techniques=names)
     report.result = store.replace_source(
         source.kind,

@@ -50,6 +50,8 @@ def read(path: Path) -> list[tuple[str, Any]]:
         if isinstance(data, dict) and isinstance(data.get("items"), list):
             data = data["items"]
     works = data if isinstance(data, list) else [data]
+    if not works:  # an empty list (or API answer): loading it would empty the source without a word
+        raise RecordInvalid("no works in it", file=str(path))
     pairs = []
     for n, work in enumerate(works, 1):
         doi = work.get("DOI") if isinstance(work, dict) else None
@@ -82,4 +84,5 @@ class CrossrefSource(RecordFileSource):
 
 def sources(paths: list[str], lenient: bool = False) -> list[CrossrefSource]:
     """One source per file; a directory stands for the ``.json`` files anywhere under it."""
-    return [CrossrefSource(path, lenient) for path, _root in expand_paths(paths, SUFFIXES, recursive=True)]
+    found = expand_paths(paths, SUFFIXES, recursive=True, label="Crossref")
+    return [CrossrefSource(path, lenient) for path, _root in found]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from graph import entities as e
+from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
 from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
 from loaders.datacite_json import read_json
@@ -34,13 +35,15 @@ SUFFIXES = frozenset({".xml", ".json"})
 def read(path: Path) -> list[tuple[str, Any]]:
     """``(record id, record)`` pairs of a file, XML or JSON by its suffix (else by its first character)."""
     suffix = path.suffix.lower()
-    if suffix == ".xml":
-        return read_xml(path)
-    if suffix == ".json":
-        return read_json(path)
-    with path.open("rb") as handle:
-        head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return read_xml(path) if head.startswith(b"<") else read_json(path)
+    if suffix in (".xml", ".json"):
+        records = read_xml(path) if suffix == ".xml" else read_json(path)
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+        records = read_xml(path) if head.startswith(b"<") else read_json(path)
+    if not records:  # an empty list: loading it would empty the source without a word
+        raise RecordInvalid("no DataCite records in it", file=str(path))
+    return records
 
 
 def record_entities(record: Any, record_id: str, file: str, report: LoadReport) -> list[e.Entity]:
@@ -72,4 +75,5 @@ class DataciteSource(RecordFileSource):
 
 def sources(paths: list[str], lenient: bool = False) -> list[DataciteSource]:
     """One source per file; a directory stands for the ``.xml`` and ``.json`` files anywhere under it."""
-    return [DataciteSource(path, lenient) for path, _root in expand_paths(paths, SUFFIXES, recursive=True)]
+    found = expand_paths(paths, SUFFIXES, recursive=True, label="DataCite")
+    return [DataciteSource(path, lenient) for path, _root in found]

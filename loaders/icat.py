@@ -29,7 +29,7 @@ from loaders.icat_xml import read_xml
 from loaders.records import map_records
 
 NAME = "icat"
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 SUFFIXES = (".yaml", ".yml", ".xml")
 
 Mapper = Callable[[str, dict[str, Any], Dump], list[e.Entity]]
@@ -80,4 +80,5 @@ class IcatFileSource(RecordFileSource):
 
 def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
     """One source per dump file; a directory stands for the ``.yaml``/``.yml``/``.xml`` files directly in it."""
-    return [IcatFileSource(path, lenient) for path, _ in expand_paths(paths, SUFFIXES, recursive=False)]
+    found = expand_paths(paths, SUFFIXES, recursive=False, label="ICAT dump")
+    return [IcatFileSource(path, lenient) for path, _ in found]

@@ -8,6 +8,11 @@ the facility the object belongs to, followed by the entity and its ICAT natural 
 an ORCID for a user, a DOI for a publication or data publication, a PaNET PID for a technique.
 A user without a valid ORCID is minted inside the record naming them (``<proposal PID>#<role>/<user
 name>``, ``<DOI>#creator/<n>``): people are never merged by name.
+
+Access: a dataset's ``releaseDate``, else its investigation's, is the dataset's embargo end. Until the
+investigation's own ``releaseDate`` its team (its users, and the proposal's links to them) is restricted
+with its data, in the graph of the investigation's team keyed by that date (docs/access.md §1): a user
+minted from the investigation's PID would otherwise tell the embargoed team by its IRI and name.
 """
 
 from __future__ import annotations
@@ -71,8 +76,10 @@ def investigation_pid(r: dict[str, Any], dump: Dump, record: str) -> str:
     return f"{pid}/{visit}" if visit else pid
 
 
-def person(scope: str, user: dict[str, Any] | None, extra: dict[str, Any] | None = None) -> e.Person | None:
-    """A user as a person: ORCID as PID where valid, else minted inside the naming record (``scope``)."""
+def person(scope: str, user: dict[str, Any] | None, extra: dict[str, Any] | None = None,
+           known_from: e.RecordAccess | None = None) -> e.Person | None:
+    """A user as a person: ORCID as PID where valid, else minted inside the naming record (``scope``);
+    ``known_from``: the access of an embargoed investigation naming them, which hides them too."""
     u = {**(user or {}), **(extra or {})}
     orcid = text(u, "orcidId")
     name = text(u, "fullName") or " ".join(p for p in (text(u, "givenName"), text(u, "familyName")) if p)
@@ -80,7 +87,8 @@ def person(scope: str, user: dict[str, Any] | None, extra: dict[str, Any] | None
     if not name and not orcid_iri(orcid):
         return None
     pid = orcid if orcid_iri(orcid) else scope
-    return e.Person(pid, name or orcid, text(u, "givenName"), text(u, "familyName"), email=text(u, "email"))
+    return e.Person(pid, name or orcid, text(u, "givenName"), text(u, "familyName"), email=text(u, "email"),
+                    known_from=known_from)
 
 
 def investigation(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
@@ -95,11 +103,14 @@ def investigation(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
     users += [(u.get("user"), text(u, "role") or "member", "investigationUsers")
               for u in objects(r, "investigationUsers")]
     pi, members = "", []
+    # The team is restricted with the datasets until the release date (their key: the investigation's team).
+    release = day(r, "releaseDate")
+    team = e.RecordAccess(embargo_end=release, proposal=pid) if release else None
     for user_key, role, field in users:
         user = dump.ref("user", user_key, key, field)
         if user is None:
             continue
-        who = person(f"{pid}#{role}/{text(user, 'name') or user_key}", user)
+        who = person(f"{pid}#{role}/{text(user, 'name') or user_key}", user, known_from=team)
         if who is None:
             continue
         found.append(who)
@@ -113,13 +124,14 @@ def investigation(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
         found_inst = dump.ref("instrument", ref, key, "instrument")
         if found_inst is not None and not inst:
             inst = instrument_pid(fac, name_of(found_inst, "instrument"))
-    found.append(e.Proposal(pid, text(r, "title") or name_of(r), fac, pi, text(r, "summary"), members=tuple(members)))
+    found.append(e.Proposal(pid, text(r, "title") or name_of(r), fac, pi, text(r, "summary"), members=tuple(members),
+                            team_access=team))
     samples: list[str] = []
     if isinstance(r.get("sample"), dict):  # example data: the investigation's one sample, inline
         sample_entity = sample(key, r["sample"], dump, pid)
         found.append(sample_entity)
         samples.append(sample_entity.pid)
-    context = Investigation(pid, fac, inst, day(r, "releaseDate"), tuple(samples), tuple(_texts(r, "keywords")))
+    context = Investigation(pid, fac, inst, release, tuple(samples), tuple(_texts(r, "keywords")))
     for n, d in enumerate(objects(r, "datasets")):
         try:
             found += dataset(key, d, dump, context)

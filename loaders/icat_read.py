@@ -81,6 +81,8 @@ def read_yaml(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
                     f"expected objects keyed by name, got {type(objects).__name__}", file=str(path), field=name
                 )
             sections.setdefault(name, {}).update({str(k): v for k, v in objects.items()})
+    if not any(sections.values()):  # a 0-byte or cut-to-nothing dump must not load as an empty source
+        raise RecordInvalid("no ICAT objects in it (an empty dump)", file=str(path))
     return dialect, sections
 
 

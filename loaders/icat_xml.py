@@ -140,4 +140,6 @@ def read_xml(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
                 raise RecordInvalid(f"line {lines.get(id(element), '?')}: an object needs the id attribute "
                                     "holding its dump key", file=str(path), field=element.tag)
             sections.setdefault(element.tag, {})[key] = _object(element)
+    if not sections:  # as for YAML: an empty dump is an error, not an empty source
+        raise RecordInvalid("no ICAT objects in it (an empty dump)", file=str(path))
     return "icatdump", sections

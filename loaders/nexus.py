@@ -29,7 +29,7 @@ from loaders.records import map_records
 
 NAME = "nexus"
 SUFFIXES = frozenset({".nxs", ".h5", ".hdf5", ".nx5"})
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"  # 2: users of an embargoed entry restricted with it
 """Bump when the mapping changes, so unchanged files are mapped again."""
 
 
@@ -86,6 +86,6 @@ def sources(paths: list[str], lenient: bool = False) -> list[NexusFileSource]:
     PIDs minted from paths are relative to the directory given (for a file given by itself, to its own
     directory). A file named twice is loaded once, as the first path that named it."""
     found: dict[Path, NexusFileSource] = {}
-    for file, root in expand_paths(paths, SUFFIXES, recursive=True):
+    for file, root in expand_paths(paths, SUFFIXES, recursive=True, label="NeXus"):
         found.setdefault(file, NexusFileSource(file, root, lenient))
     return list(found.values())

@@ -111,6 +111,11 @@ class _EntryMapping:
         samples = self.samples(pid)
         instrument = self.instrument(self.source_and_monochromator())
         techniques = self.techniques(top)
+        proposal = experiment if experiment and not doi_iri(experiment) else ""
+        embargo_end = _years_later(ended.date(), EMBARGO_YEARS) if ended else None
+        public = None if ended else False
+        # The users are known from this entry only: under embargo they are restricted with it (docs/access.md).
+        access = e.RecordAccess(public=public, embargo_end=embargo_end, proposal=proposal)
         dataset = e.Dataset(
             pid=pid,
             title=title,
@@ -118,15 +123,15 @@ class _EntryMapping:
             description=self.text(top, "experiment_description"),
             created=start,
             instrument=instrument,
-            proposal=experiment if experiment and not doi_iri(experiment) else "",
+            proposal=proposal,
             techniques=tuple(t.iri for t in techniques),
             samples=tuple(s.pid for s in samples),
-            creators=self.users(pid),
+            creators=self.users(pid, access),
             parameters=tuple(self.parameters.values()),
             files=(e.File(self.ctx.relative, self.ctx.size),),
             doi=doi,
-            embargo_end=_years_later(ended.date(), EMBARGO_YEARS) if ended else None,
-            public=None if ended else False,
+            embargo_end=embargo_end,
+            public=public,
         )
         return [*techniques, *samples, *self.extra, dataset]
 
@@ -225,8 +230,10 @@ class _EntryMapping:
                 found.append(technique)
         return found
 
-    def users(self, pid: str) -> tuple[str, ...]:
-        """People as creators: by ORCID where the file gives a valid one, else scoped to this dataset."""
+    def users(self, pid: str, access: e.RecordAccess) -> tuple[str, ...]:
+        """People as creators: by ORCID where the file gives a valid one, else scoped to this dataset. They and
+        their free-text organizations are known from this entry only, so they carry its ``access``: while it is
+        under embargo nothing of them is public (not even an IRI minted from the dataset's PID)."""
         creators: list[str] = []
         for group in self.entry.of_class("NXuser"):
             name = self.text(group, "name")
@@ -239,9 +246,9 @@ class _EntryMapping:
             if affiliation:  # a ROR id links to the ROR node; free text names an organization of that name
                 ror = ror_iri(affiliation)
                 if not ror:
-                    self.extra.append(e.Organization(affiliation, affiliation))
+                    self.extra.append(e.Organization(affiliation, affiliation, known_from=access))
                 organizations = (ror or affiliation,)
-            person = e.Person(orcid or f"{group.name}@{pid}", name, affiliations=organizations)
+            person = e.Person(orcid or f"{group.name}@{pid}", name, affiliations=organizations, known_from=access)
             self.extra.append(person)
             if person.pid not in creators:
                 creators.append(person.pid)

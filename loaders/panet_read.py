@@ -1,11 +1,11 @@
 """Reading a PaNET OWL file into plain Python data: the classes keyed by IRI, their annotations and parents.
 
-Two parsers, each for what it does best. pyoxigraph reads the bytes (RDF/XML, Turtle, N-Triples, ...), so
-a broken file fails with the line where it broke, whatever its syntax; ``owl:imports`` are dropped there,
-so owlready2 never goes to the network for an import nobody asked for. owlready2 then reads the triples
-as OWL (N-Triples in, one fresh :class:`owlready2.World` per read, never the global one) and gives the
-class model: named superclasses, equivalent classes, the operands of their definitions, and HermiT when
-the hierarchy is only implied (:mod:`loaders.panet_reason`).
+Two parsers, each for what it does best. pyoxigraph reads the bytes (RDF/XML, Turtle, N-Triples, ...),
+behind the checks of :mod:`graph.rdf_input`, so a broken file fails with the line where it broke, whatever
+its syntax; ``owl:imports`` are dropped there, so owlready2 never goes to the network for an import nobody
+asked for. owlready2 then reads the triples as OWL (N-Triples in, one fresh :class:`owlready2.World` per
+read, never the global one) and gives the class model: named superclasses, equivalent classes, the
+operands of their definitions, and HermiT when the hierarchy is only implied (:mod:`loaders.panet_reason`).
 
 Everything is keyed by IRI: PaNET's labels are not unique (about 70 are shared by a technique and a
 "specifier" class, e.g. PaNET01124 and PaNET2020072 are both "small angle scattering").
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import owlready2
 import pyoxigraph as ox
 
+from graph import rdf_input
 from graph.errors import RecordInvalid
 
 PANET_NS = "http://purl.org/pan-science/PaNET/"
@@ -103,12 +104,11 @@ class Taxonomy:
 def parse(data: bytes, fmt: ox.RdfFormat, name: str, base_iri: str) -> tuple[bytes, Header]:
     """The file's triples as N-Triples (without ``owl:imports``), and its header.
 
-    ``name`` (the file or URL) is what an error names.
+    Parsed through :mod:`graph.rdf_input`: RDF/XML with a DTD (entity expansion) and a file cut off in the
+    middle (oxigraph's RDF/XML parser would keep what came before the cut) are refused there. ``name`` (the
+    file or URL) is what an error names.
     """
-    try:
-        triples = [q.triple for q in ox.parse(data, format=fmt, base_iri=base_iri)]
-    except (SyntaxError, ValueError) as exc:
-        raise RecordInvalid(f"not valid {fmt.name}: {exc}", file=name) from None
+    triples = [q.triple for q in rdf_input.parse(data, fmt, name=name, base_iri=base_iri)]
     header = _header(triples)
     kept = [t for t in triples if t.predicate != _IMPORTS]
     return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES), header

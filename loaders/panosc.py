@@ -28,7 +28,7 @@ from loaders.records import map_records
 from loaders.scicat_values import read_json
 
 NAME = "panosc"
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 
 def models_of(data: Any, location: str) -> dict[str, list[tuple[str, Any]]]:
@@ -138,4 +138,5 @@ class PanoscSource(RecordFileSource):
 
 def sources(paths: list[str], lenient: bool = False) -> list[PanoscSource]:
     """One source per JSON file; a directory stands for the ``.json`` files directly inside it."""
-    return [PanoscSource(path, lenient) for path, _ in expand_paths(paths, {".json"}, recursive=False)]
+    found = expand_paths(paths, {".json"}, recursive=False, label="PaNOSC")
+    return [PanoscSource(path, lenient) for path, _ in found]

@@ -15,7 +15,8 @@ The rules, field by field, are in ``docs/mapping-panosc.md``. In short:
   member of a DOI record or publication is one of its creators; other roles of a proposal have no home
   in the model (a warning names them). The member's affiliation becomes one of the person's.
 - **People** are named by their ORCID where the record has a valid one, else by their ``id`` as given:
-  never by name. An **Affiliation** is an organization named by its ``name``.
+  never by name. An **Affiliation** is an organization named by its ``name``. A proposal under embargo
+  hides its PI link, and the people and affiliations only it names (:mod:`loaders.panosc_people`).
 
 References that name no record of the file are warnings naming file, record and field.
 """
@@ -30,6 +31,7 @@ from typing import Any
 from graph import entities as e
 from graph.iris import doi_iri, orcid_iri, panet_iri
 from loaders.base import LoadReport, LoadWarning
+from loaders.panosc_people import Membership, document_access, organizations, people
 from loaders.records import parameter
 
 Records = dict[str, dict[str, dict[str, Any]]]
@@ -88,7 +90,7 @@ class Mapper:
         }
         links = self._links()
         yield from self._facilities_and_instruments()
-        yield from self._organizations()
+        yield from self._organizations(links)
         yield from self._people(links)
         yield from self._techniques()
         yield from self._samples(links)
@@ -143,9 +145,17 @@ class Mapper:
             if person:
                 links.members[m["documentId"]].append((m.get("role", ""), person, name))
             affiliation = m.get("affiliationId")
+            org = ""
             if person and affiliation and self.known("Affiliation", affiliation, name, "affiliationId"):
-                links.affiliations[person].append(self._index["Affiliation"][affiliation][1]["name"])
+                org = self._index["Affiliation"][affiliation][1]["name"]
+            if person:
+                links.memberships[person].append((self._access(m["documentId"]), org))
         return links
+
+    def _access(self, document_pid: str) -> e.RecordAccess | None:
+        """The access of what a document alone tells (its team, when it is an embargoed proposal)."""
+        document = self._index["Document"][document_pid][1]
+        return document_access(document, is_proposal(document))
 
     def _person_pid(self, person_id: str, record: str) -> str:
         if not self.known("Person", person_id, record, "personId"):
@@ -162,24 +172,22 @@ class Mapper:
         for r in self.records.get("Instrument", {}).values():
             yield e.Instrument(r["pid"], r["name"], facility=r.get("facility", ""))
 
-    def _organizations(self) -> Iterator[e.Entity]:
-        for name in sorted({r["name"] for r in self.records.get("Affiliation", {}).values()}):
-            yield e.Organization(name, name)
+    def _organizations(self, links: _Links) -> Iterator[e.Entity]:
+        names = sorted({r["name"] for r in self.records.get("Affiliation", {}).values()})
+        yield from organizations(names, links.memberships)
 
     def _people(self, links: _Links) -> Iterator[e.Entity]:
+        persons = []
         for name, r in self.records.get("Person", {}).items():
             if "orcid" in r and not orcid_iri(r["orcid"]):
                 self.warn(
                     f"not a valid ORCID iD: {r['orcid']!r}; the person is named by its id", name, "orcid"
                 )
-            pid = _person_key(r)
-            yield e.Person(
-                pid,
-                r["fullName"],
-                given_name=r.get("firstName", ""),
-                family_name=r.get("lastName", ""),
-                affiliations=tuple(dict.fromkeys(links.affiliations.get(pid, ()))),
+            persons.append(
+                e.Person(_person_key(r), r["fullName"], r.get("firstName", ""), r.get("lastName", ""))
             )
+        # Once per access the person is named under: an embargoed proposal's team is hidden with it.
+        yield from people(persons, links.memberships)
 
     def _techniques(self) -> Iterator[e.Entity]:
         for r in self.records.get("Technique", {}).values():
@@ -216,6 +224,7 @@ class Mapper:
                     d["title"],
                     principal_investigator=pis[0] if pis else "",
                     abstract=d.get("summary", ""),
+                    team_access=document_access(d, proposal=True),
                 )
                 if d.get("doi") and doi:
                     yield self._doi_record(d, doi, (), datasets)
@@ -329,7 +338,8 @@ class _Links:
     )
     members: defaultdict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """document pid -> (role, person pid, member record)"""
-    affiliations: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    memberships: defaultdict[str, list[Membership]] = field(default_factory=lambda: defaultdict(list))
+    """person pid -> (access of the document, affiliation name or "") of each member record naming the person"""
 
 
 def technique_iri(record: dict[str, Any]) -> str:

@@ -2,7 +2,9 @@
 
 For a facility's own RDF, or pankg's exports: the triples go into the file's source graph unchanged
 (graph names in N-Quads/TriG are not kept: a source owns its graphs). A file that does not parse
-loads nothing, and the error names the file and the line.
+loads nothing, and the error names the file and the line. Files are parsed through
+:mod:`graph.rdf_input` (RDF/XML with a DTD, cut-off XML and remote JSON-LD contexts are refused there);
+a file without a single triple is an error too, since loading it would empty its source without a word.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import rdf_input
 from graph.errors import RecordInvalid, SourceUnavailable
 from graph.model import PUBLIC, Quad, RdfModel
 from loaders.base import LoadReport, expand_paths, file_hash
@@ -59,12 +62,14 @@ class RdfFileSource:
         def term(node: object) -> str:
             return f"_:f{scope}{node.value}" if isinstance(node, ox.BlankNode) else str(node)  # type: ignore[attr-defined]
 
-        try:
-            for quad in ox.parse(path=str(self.path), format=self.format, base_iri=self.path.resolve().as_uri()):
-                yield term(quad.subject), str(quad.predicate), term(quad.object), PUBLIC
-                report.entities["triples"] += 1
-        except SyntaxError as exc:
-            raise RecordInvalid(f"not valid {self.format.name}: {exc}", file=str(self.path)) from None
+        count = 0
+        base = self.path.resolve().as_uri()
+        for quad in rdf_input.parse(self.path, self.format, name=str(self.path), base_iri=base):
+            yield term(quad.subject), str(quad.predicate), term(quad.object), PUBLIC
+            count += 1
+        if not count:  # an empty or cut-to-nothing file: loading it would silently empty the source
+            raise RecordInvalid("no triples in it", file=str(self.path))
+        report.entities["triples"] += count
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[RdfFileSource]:
@@ -72,7 +77,7 @@ def sources(paths: list[str], lenient: bool = False) -> list[RdfFileSource]:
 
     An RDF file is parsed as a whole, so ``lenient`` has no records to skip: a file that does not parse
     fails (and with ``pankg load --lenient`` the other files still load)."""
-    found = [RdfFileSource(path) for path, _ in expand_paths(paths, SUFFIXES, recursive=True)]
+    found = [RdfFileSource(path) for path, _ in expand_paths(paths, SUFFIXES, recursive=True, label="RDF")]
     for source in found:
         source.format  # noqa: B018 - fail early on unknown file types, before anything is written
     return found

@@ -47,7 +47,7 @@ from loaders.scicat_datasets import dataset_access, dataset_entities
 from loaders.scicat_values import as_records, read_json
 
 NAME = "scicat"
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 Mapper = Callable[[str, dict[str, Any], Context], list[e.Entity]]
 # In load order: what others refer to first. Datasets before their files so the index is filled once.

@@ -9,7 +9,9 @@ notebook, a DOI): the URL is the software's identity (a DOI URL becomes the DOI 
 is a DOI, its repository; SciCat gives no version, so the version is ``unknown``.
 
 Access: ``isPublished`` decides (absent means false, as in SciCat); ``dateOfPublishing`` is kept as
-the embargo end. The run takes the access of its dataset.
+the embargo end. The run takes the access of its dataset, and so do the people the record names
+(owner, principal investigator, investigator): known from it only, they are restricted with it
+(``known_from``, docs/access.md §1), since their IRIs are minted from the dataset's PID.
 """
 
 from __future__ import annotations
@@ -114,9 +116,20 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
     ctx.note_fields(r, KNOWN)
     scope = f"dataset:{pid}"
     found: list[e.Entity] = []
+    lifecycle = section(r, "datasetlifecycle")
+    embargo = date_value(lifecycle, "dateOfPublishing")
+    instrument = _one(r, "instrumentId", "instrumentIds", pid, ctx)
+    # The people this record names are known from it only: restricted with its details (docs/access.md §1).
+    access = e.RecordAccess(
+        public=flag(r, "isPublished", False),
+        embargo_end=embargo.date() if embargo else None,
+        owner_group=text(r, "ownerGroup"),
+        access_groups=texts(r, "accessGroups"),
+        proposal=_one(r, "proposalId", "proposalIds", pid, ctx),
+    )
 
     def someone(role: str, name_key: str, **extra: str) -> str:
-        who = person(scope, role, text(r, name_key), **extra)
+        who = person(scope, role, text(r, name_key), known_from=access, **extra)
         if who is None:
             return ""
         found.append(who)
@@ -126,8 +139,6 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
     owner = someone("owner", "owner", orcid=orcid, email=text(r, "ownerEmail"))
     if orcid and not orcid_iri(orcid):
         ctx.warn(f"not a valid ORCID iD: {orcid!r} (the owner is kept without it)", pid, "orcidOfOwner")
-    lifecycle = section(r, "datasetlifecycle")
-    embargo = date_value(lifecycle, "dateOfPublishing")
     retention = date_value(lifecycle, "archiveRetentionTime")
     licence_text = text(r, "license")
     licence_id = licence(licence_text) if licence_text else ""
@@ -139,8 +150,8 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
         kind=kind,
         description=text(r, "description"),
         created=date_value(r, "creationTime"),
-        instrument=_one(r, "instrumentId", "instrumentIds", pid, ctx),
-        proposal=_one(r, "proposalId", "proposalIds", pid, ctx),
+        instrument=instrument,
+        proposal=access.proposal,
         techniques=_techniques(r, found),
         samples=_refs(r, "sampleId", "sampleIds", "sample", pid, ctx),
         creators=(owner,) if owner else (),
@@ -152,8 +163,8 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
             field="scientificMetadata",
         ),
         license=licence_id or "",
-        embargo_end=embargo.date() if embargo else None,
-        public=flag(r, "isPublished", False),
+        embargo_end=access.embargo_end,
+        public=access.public,
         principal_investigator=someone("principalInvestigator", "principalInvestigator"),
         size=count(r, "size"),
         number_of_files=count(r, "numberOfFiles"),
@@ -164,14 +175,15 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
         submitted=date_value(r, "createdAt"),
         modified=date_value(r, "updatedAt"),
         retention_end=retention.date() if retention else None,
-        owner_group=text(r, "ownerGroup"),
-        access_groups=texts(r, "accessGroups"),
+        owner_group=access.owner_group,
+        access_groups=access.access_groups,
     )
+    # The dataset before its run: the model keys a restricted run like its output, once it has mapped it.
+    found.append(dataset)
     if kind == "derived" or any(r.get(k) for k in ("inputDatasets", "usedSoftware", "jobParameters")):
         # The run states the dataset's side of the chain too (wasGeneratedBy, wasDerivedFrom), in the
         # dataset's own access level: the dataset entity does not repeat it.
         found.append(_run(pid, r, dataset, someone("investigator", "investigator"), found, ctx))
-    found.append(dataset)
     return found
 
 

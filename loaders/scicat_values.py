@@ -159,19 +159,28 @@ def is_url(value: str) -> bool:
 
 
 def person(
-    scope: str, role: str, name: str, *, orcid: str = "", email: str = "", given: str = "", family: str = ""
+    scope: str,
+    role: str,
+    name: str,
+    *,
+    orcid: str = "",
+    email: str = "",
+    given: str = "",
+    family: str = "",
+    known_from: e.RecordAccess | None = None,
 ) -> e.Person | None:
     """A person named in a record, or None when the record names nobody.
 
     SciCat gives people as names, rarely with an ORCID. Two records naming "J. Smith" may mean two
     people, so a person without an ORCID is minted inside the record that names it (``scope``, e.g.
     ``dataset:<pid>``) and its role there: never merged by name. A valid ORCID is the person's PID.
+    ``known_from``: the access of a dataset naming the person, whose embargo hides the person too.
     """
     name = name.strip() or " ".join(p for p in (given.strip(), family.strip()) if p)
     if not name and not orcid_iri(orcid):
         return None
     pid = orcid if orcid_iri(orcid) else f"{scope}#{role}"
-    return e.Person(pid, name or orcid, given.strip(), family.strip(), email=email.strip())
+    return e.Person(pid, name or orcid, given.strip(), family.strip(), email=email.strip(), known_from=known_from)
 
 
 def technique_pid(pid: str) -> str:

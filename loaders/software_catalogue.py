@@ -61,6 +61,8 @@ def read(path: Path) -> tuple[str, list[tuple[str, Any]]]:
         data = data.get("software")
     if not isinstance(data, list):
         raise RecordInvalid("expected a list of software under 'software:'", file=str(path), field="software")
+    if not data:  # an empty catalogue: loading it would empty the source without a word
+        raise RecordInvalid("no software in it", file=str(path), field="software")
     pairs = []
     for n, entry in enumerate(data, 1):
         name = entry.get("name") if isinstance(entry, dict) else None
@@ -150,4 +152,5 @@ class SoftwareCatalogueSource(RecordFileSource):
 
 def sources(paths: list[str], lenient: bool = False) -> list[SoftwareCatalogueSource]:
     """One source per file; a directory stands for the ``.yaml`` and ``.yml`` files anywhere under it."""
-    return [SoftwareCatalogueSource(path, lenient) for path, _root in expand_paths(paths, SUFFIXES, recursive=True)]
+    found = expand_paths(paths, SUFFIXES, recursive=True, label="software catalogue")
+    return [SoftwareCatalogueSource(path, lenient) for path, _root in found]

@@ -67,7 +67,7 @@ def load_command(
         sources = LOADERS[kind](paths, lenient)
         failures: list[str] = []
         pinned = read_pinned(technique_names_file) if technique_names_file else None
-        with open_store(data) as store, progress_bar() as progress:
+        with open_store(data, create=True) as store, progress_bar() as progress:
             names = technique_names(store, pinned)  # the ontologies loaded before this command, read once
             task = progress.add_task(f"loading {kind}", total=len(sources))
             for source in sources:
@@ -105,7 +105,7 @@ def harvest_command(
     of the last harvest of URL (and --set). A failure keeps what was harvested before it; run again to resume.
     """
     with handled(debug):
-        with open_store(data) as store, progress_bar() as progress:
+        with open_store(data, create=True) as store, progress_bar() as progress:
             task = progress.add_task(f"harvesting {url}", total=None)
             report = harvest(
                 store, url, set_=set_, from_=from_, until=until, lenient=lenient, timeout=timeout,

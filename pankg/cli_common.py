@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph.errors import PankgError
+from graph.errors import PankgError, StoreError
 from graph.store import GraphStore
 from pankg.settings import Settings
 
@@ -70,9 +71,33 @@ def handled(debug: bool) -> Iterator[None]:
     raise typer.Exit(1)
 
 
-def open_store(data: str | None) -> GraphStore:
+def open_store(data: str | None, create: bool = False) -> GraphStore:
+    """The store of ``--data`` (or ``PANKG_DATA``, or the default).
+
+    A command that only reads (``stats``, ``query``, ``validate``, ``release``, ``export``; ``serve`` checks with
+    :func:`require_store`)
+    passes ``create=False``: a mistyped path must be an error, not a new empty store reported as zeros. The
+    commands that write (``load``, ``harvest``) pass ``create=True``; ``demo`` creates its store itself.
+    """
     settings = Settings.from_env(data)
+    if not create:
+        require_store(settings.data)
     return GraphStore(settings.data, settings.base_iri)
+
+
+def require_store(path: Path) -> None:
+    """Raise :class:`StoreError` unless ``path`` holds a store; creates and changes nothing.
+
+    A store is the directory of an oxigraph (RocksDB) database, which always holds a ``CURRENT`` file and
+    ``OPTIONS-*`` files from its first open on.
+    """
+    hint = "check --data or PANKG_DATA; `pankg load` or `pankg demo` creates a store"
+    if not path.exists():
+        raise StoreError(f"no store at {path}: no such directory ({hint})")
+    if not path.is_dir():
+        raise StoreError(f"store path {path} exists and is not a directory")
+    if not (path / "CURRENT").is_file() or not any(path.glob("OPTIONS-*")):
+        raise StoreError(f"no store at {path}: the directory holds no pankg store ({hint})")
 
 
 

@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from graph.errors import PankgError
 from graph.store import GraphStore
-from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store
+from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store, require_store
 from pankg.settings import Settings
 from resolvers.graphql import assets as graphiql_assets
 
@@ -92,6 +92,7 @@ def serve(
         settings = Settings.from_env(data, host, port, serving=True, limits=chosen)
         if tokens is not None and not tokens.is_file():
             raise PankgError(f"--tokens {tokens}: no such file")
+        require_store(settings.data)  # a mistyped --data is an error, not a new empty store served as zeros
         _ensure_graphiql()
         with GraphStore(settings.data, settings.base_iri) as store:
             store.release()  # embargoes that ended while the server was down

@@ -78,6 +78,8 @@ def print_stats(stats: Stats, console: Console) -> None:
 
 
 def print_report(report: LoadReport, console: Console) -> None:
+    for passed in report.passed_over:
+        console.print(f"[yellow]skipped[/yellow] {escape(passed)}", soft_wrap=True, highlight=False)
     if not report.changed:
         console.print(f"[yellow]unchanged[/yellow] {report.location} (already loaded; --force reloads it)", soft_wrap=True)
         return

@@ -133,13 +133,21 @@ def body_format(content_type: str) -> ox.RdfFormat:
 def parse_body(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
     """Every triple of ``body``, or 400 naming where it fails; relative IRIs resolve against the graph's IRI.
 
-    Blank nodes get fresh labels, so a merge never joins them with the graph's own.
+    Parsed through :mod:`graph.rdf_input`, so RDF/XML with a DTD (entity expansion would take the whole
+    server down) or cut off is refused before oxigraph sees it, and a remote JSON-LD context is never
+    fetched. Blank nodes get fresh labels, so a merge never joins them with the graph's own. An empty body
+    is an empty graph (a PUT of nothing clears the graph).
     """
+    from graph import rdf_input
+    from graph.errors import RecordInvalid
+
     try:
-        return list(ox.parse(body, format=fmt, base_iri=graph, without_named_graphs=True, rename_blank_nodes=True))
-    except (SyntaxError, ValueError, OSError) as exc:
-        message = " ".join(str(exc).split())
-        raise BadRequest(f"the body is not valid {fmt.name}: {message[:300]}") from None
+        return list(rdf_input.parse(body, fmt, base_iri=graph, without_named_graphs=True, rename_blank_nodes=True))
+    except RecordInvalid as exc:
+        message = str(exc)
+        if message.startswith("not valid "):
+            raise BadRequest(f"the body is {message[:300]}") from None
+        raise BadRequest(f"the body is refused: {message[:300]}") from None
 
 
 def _parse_offline(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from graph.store import GraphStore
 from pankg.cli import app
 
 runner = CliRunner()
@@ -17,6 +18,12 @@ DATASET_TITLES = (
     "SELECT ?title WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> ?title } "
     "ORDER BY ?title LIMIT 3"
 )
+
+
+def empty_store(path: Path) -> Path:
+    """An empty store on disk: the commands that read refuse a directory that holds none."""
+    GraphStore(path).close()
+    return path
 
 
 @pytest.fixture
@@ -102,7 +109,7 @@ def test_load_rdf_files(tmp_path: Path) -> None:
     ],
 )
 def test_errors_are_one_line_and_a_non_zero_exit(tmp_path: Path, args: list[str], message: str) -> None:
-    result = runner.invoke(app, [*args, "--data", str(tmp_path / "kg")])
+    result = runner.invoke(app, [*args, "--data", str(empty_store(tmp_path / "kg"))])
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
@@ -126,7 +133,7 @@ def test_help_shows_the_defaults() -> None:
 
 
 def test_debug_shows_the_exception(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["query", "SELECT WHERE {", "--debug", "--data", str(tmp_path / "kg")])
+    result = runner.invoke(app, ["query", "SELECT WHERE {", "--debug", "--data", str(empty_store(tmp_path / "kg"))])
     assert result.exit_code == 1
     assert type(result.exception).__name__ == "QueryError"
 
@@ -157,5 +164,6 @@ def test_version() -> None:
 
 
 def test_a_bad_port_does_not_stop_commands_that_do_not_serve(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["stats", "--json", "--data", str(tmp_path / "kg")], env={"PANKG_PORT": "eighty"})
+    data = str(empty_store(tmp_path / "kg"))
+    result = runner.invoke(app, ["stats", "--json", "--data", data], env={"PANKG_PORT": "eighty"})
     assert result.exit_code == 0, result.output

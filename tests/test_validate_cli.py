@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from graph.store import GraphStore
 from pankg.cli import app
 from tests.graph.test_quality import BROKEN
 
@@ -96,5 +97,6 @@ def test_an_unknown_source_is_one_line_and_status_1(store_dir: Path) -> None:
 
 
 def test_an_empty_store_conforms(tmp_path: Path) -> None:
+    GraphStore(tmp_path / "kg").close()  # an empty store (a path that holds none is refused)
     result = runner.invoke(app, ["validate", "--data", str(tmp_path / "kg")])
     assert result.exit_code == 0 and "no findings" in result.output

@@ -136,6 +136,7 @@ def test_unknown_doi(store: GraphStore) -> None:
 
 
 def test_cli_unknown_doi_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    GraphStore(tmp_path / "d").close()  # an empty store: a path that holds none is refused before the DOI is looked up
     result = runner.invoke(app, ["export", "datacite", "10.5072/nothing-here", "--data", str(tmp_path / "d")])
     assert result.exit_code == 1
     assert "not in the graph" in result.output

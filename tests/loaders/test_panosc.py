@@ -527,7 +527,7 @@ def test_loopback_auth_models_and_unknown_fields_are_reported(tmp_path: Path, st
     assert any(w.field == "colour" and "unknown Instrument field" in w.message for w in report.warnings)
 
 
-@pytest.mark.parametrize("module", ["loaders.panosc_records"])
+@pytest.mark.parametrize("module", ["loaders.panosc_records", "loaders.panosc_people"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0

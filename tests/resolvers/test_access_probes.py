@@ -4,6 +4,7 @@ One embargoed proposal of the demo is the secret: its datasets' titles and file 
 record shares. Anonymous callers and a token of another proposal must find none of them in any answer
 (GraphQL, SPARQL with ``GRAPH ?g``, property paths, DESCRIBE and CONSTRUCT, Linked Data in every format, the
 DataCite export); the team's token must find them, so the probes are known to reach the data at all.
+Issue 12 adds the people of an embargoed SciCat dataset: their names and their IRIs, minted from its PID.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from graph import entities as e
 from graph.model import RdfModel
 from graph.store import GraphStore
+from loaders import scicat
 from loaders.base import load
 from pankg.app import create_app
 from tests.helpers import TODAY, demo_source
@@ -120,3 +122,90 @@ def test_the_entitled_team_finds_them_through_every_interface(probe: dict[str, A
     assert any(path.startswith("/id/dataset/") for _, path in reached)
     every_value = set().union(*(found(t, probe["hidden"]) for t in texts))
     assert every_value == probe["hidden"]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Issue 12, "Embargo leak": the people of an embargoed SciCat dataset are known from it only, so every interface
+# hides them (their names and their IRIs, which are minted from the dataset's PID) with the dataset.
+
+SCICAT_PID = "PID.SAMPLE.PREFIX/desy_ds1"
+PEOPLE = {"Grace Hopper", "Alan Turing", "Hedy Lamarr"}
+PERSON_IRI_PART = "desy_ds1%23"  # the start of the fragment of every person minted in the record
+
+
+@pytest.fixture(scope="module")
+def people_probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("people")
+    record = {"_id": SCICAT_PID, "type": "derived", "datasetName": "Secret scan", "isPublished": False,
+              "ownerGroup": "p100", "datasetlifecycle": {"dateOfPublishing": "2029-01-01T00:00:00Z"},
+              "owner": "Grace Hopper", "principalInvestigator": "Alan Turing", "investigator": "Hedy Lamarr",
+              "usedSoftware": ["https://github.com/example/reduce"]}
+    (folder / "Dataset.json").write_text(json.dumps([record]))
+    store = GraphStore()
+    for source in scicat.sources([str(folder)]):
+        load(store, source, as_of=TODAY)
+    tokens = folder / "tokens.yaml"
+    digest = {t: hashlib.sha256(t.encode()).hexdigest() for t in (TEAM, OTHER)}
+    tokens.write_text(f"tokens:\n  {digest[TEAM]}: {{name: team, groups: [p100]}}\n"
+                      f"  {digest[OTHER]}: {{name: other, groups: [p200]}}\n")
+    return {"store": store, "tokens": tokens}
+
+
+def people_requests(store: GraphStore) -> list[tuple[str, str, dict[str, Any], bool]]:
+    """(method, path, httpx options, whether the page exists for anonymous callers) of every people probe."""
+    dataset = store.minter.iri("dataset", SCICAT_PID)
+    owner = store.minter.iri("person", f"dataset:{SCICAT_PID}#owner")
+    foaf = "PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+    sparql = [
+        foaf + "SELECT ?s ?n WHERE { ?s foaf:name ?n }",
+        foaf + "SELECT ?g ?s WHERE { GRAPH ?g { ?s a foaf:Person } }",
+        PREFIXES + foaf
+        + "SELECT ?n WHERE { ?x (dct:creator|pankg:principalInvestigator|prov:wasAssociatedWith)/foaf:name ?n }",
+        f"DESCRIBE <{owner}>",
+        f"DESCRIBE <{dataset}>",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+    ]
+    graphql = ("{ people(filter: {text: \"Hopper\"}) { edges { node { name } } } person(pid: %s) { name } "
+               "dataset(pid: %s) { creators { name } generatedBy { agent { name } } } }"
+               % (json.dumps(owner), json.dumps(SCICAT_PID)))
+    base = store.minter.base
+    return [
+        *[("GET", "/sparql", {"params": {"query": q}, "headers": {"accept": "*/*"}}, True) for q in sparql],
+        ("POST", "/graphql", {"json": {"query": graphql}}, True),
+        *[("GET", "/id/" + iri[len(base):], {"headers": {"accept": media}}, iri == dataset)
+          for iri in (owner, dataset) for media in ("text/turtle", "text/html", "application/ld+json")],
+    ]
+
+
+def people_answers(p: dict[str, Any], token: str | None) -> list[tuple[int, str]]:
+    async def run() -> list[tuple[int, str]]:
+        transport = httpx.ASGITransport(app=create_app(p["store"], p["tokens"]))
+        auth = {"authorization": f"Bearer {token}"} if token else {}
+        async with httpx.AsyncClient(transport=transport, base_url="http://pankg.test") as client:
+            got = []
+            for method, path, options, _ in people_requests(p["store"]):
+                options = {**options, "headers": {**options.get("headers", {}), **auth}}
+                response = await client.request(method, path, **options)
+                got.append((response.status_code, response.text))
+            return got
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("token", [None, OTHER])
+def test_no_probe_finds_a_person_of_an_embargoed_dataset(people_probe: dict[str, Any], token: str | None) -> None:
+    probes = people_requests(people_probe["store"])
+    for (method, path, options, exists), (status, text) in zip(probes, people_answers(people_probe, token), strict=True):
+        assert status == (200 if exists else 404), (path, status, text[:300])
+        assert not found(text, PEOPLE), (method, path, options)
+        assert status == 404 or PERSON_IRI_PART not in text, (method, path, options)  # a 404 names what was asked
+
+
+def test_the_entitled_team_finds_the_people_and_their_links(people_probe: dict[str, Any]) -> None:
+    answers_ = people_answers(people_probe, TEAM)
+    assert all(status == 200 for status, _ in answers_)
+    probes = people_requests(people_probe["store"])
+    reached = {(m, path) for (m, path, _, _), (_, text) in zip(probes, answers_, strict=True) if found(text, PEOPLE)}
+    assert ("GET", "/sparql") in reached and ("POST", "/graphql") in reached
+    assert any(path.startswith("/id/person/") for _, path in reached)
+    assert set().union(*(found(text, PEOPLE) for _, text in answers_)) == PEOPLE

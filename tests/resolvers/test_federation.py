@@ -113,13 +113,15 @@ def serve(data: Path, port: int, env: dict[str, str]) -> subprocess.Popen[str]:
             return server
         except httpx.TransportError:
             time.sleep(0.2)
+    output = server.stdout.read() if server.stdout and server.poll() is not None else ""
     stop(server)
-    pytest.fail(f"server did not answer: {server.stdout.read() if server.stdout else ''}")
+    pytest.fail(f"server did not answer (exit status {server.returncode}): {output}")
 
 
 def stop(server: subprocess.Popen[str]) -> None:
-    os.kill(server.pid, signal.SIGTERM)
-    server.wait(timeout=20)
+    if server.poll() is None:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
     if server.stdout:
         server.stdout.close()
 

@@ -229,6 +229,7 @@ def test_pankg_assets_and_serve(registry: Registry, monkeypatch: pytest.MonkeyPa
     served: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.append(options))
     runner = CliRunner()
+    GraphStore(assets.directory().parent / "kg").close()  # serve opens a store, it does not make one
     # offline: one warning, and the server still starts
     monkeypatch.setenv("PANKG_NPM_REGISTRY", "http://127.0.0.1:1")
     offline = runner.invoke(cli.app, ["serve", "--data", str(assets.directory().parent / "kg")])

@@ -1,0 +1,263 @@
+"""Load test: 50 clients for 60 s against a real ``pankg serve``, with and without a hostile client.
+
+    python bench/load_test.py [--datasets 20000] [--clients 50] [--seconds 60] [--store DIR]
+
+Builds (not timed) the demo of ``--datasets`` datasets into an on-disk store with ``pankg demo`` (or reuses
+``--store DIR`` if it holds one), starts ``pankg serve`` on 127.0.0.1 (its own process, default limits),
+and runs three phases, each with ``--clients`` asyncio httpx clients sending one request after another:
+
+- warm-up (10 s), not counted;
+- normal (``--seconds``): a mix of GraphQL pages of 50 datasets with nested links (30 %), a dataset with its
+  nested links (20 %), lineage (15 %), text + technique search with ``totalCount`` (15 %) and small SPARQL
+  queries (20 %);
+- hostile (``--seconds``): the same clients, plus one more that sends, one after another, runaway SPARQL
+  (a cross product over every triple, a property path over every link) and GraphQL alias bombs (30 aliases
+  of a 100-dataset page each).
+
+Per phase it prints, per kind: requests, p50 and p99 of the answers, the slowest answer against the
+deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), 503s (deliberate: the server was full)
+and errors (anything else that is not a 200: transport errors, 5xx, 4xx); and the server's RSS (with its
+query workers) at start, after the warm-up and at the end of each phase. The baseline is the normal phase:
+the ratio of the others' p99 in the hostile phase to it (target < 2x), and RSS at the end against after the
+warm-up (target: flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import psutil  # noqa: E402
+
+from bench.serving import cli, percentile, start_server, stop_server  # noqa: E402
+
+PROMISED = {"graphql": 10.5, "sparql": 31.0}
+PAGE = """query($after: String) { datasets(first: 50, after: $after, filter: {embargoed: false}) {
+  pageInfo { endCursor } edges { node { pid title techniques { label } facility { name }
+  dois { doi } software { version software { name } } citationCount citedBy { title } } } } }"""
+NODE = """query($pid: String!) { dataset(pid: $pid) { pid title description created techniques { label }
+  facility { name } instrument { name } proposal { proposalId title } dois { doi } parameters { name value unit }
+  software { version software { name } } citedBy { title } } }"""
+LINEAGE = """query($pid: String!) { lineage(pid: $pid, maxDepth: 3) { nodes { iri kind label depth }
+  edges { source relation target } } }"""
+SEARCH = """query($text: String!, $technique: String) { datasets(first: 20, filter: {text: $text,
+  technique: $technique}) { totalCount edges { node { pid title } } } }"""
+SPARQL_SMALL = """PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?p ?o WHERE {{ ?d dcterms:identifier "{pid}" ;
+  ?p ?o }} LIMIT 20"""
+RUNAWAY = ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }",
+           "SELECT * WHERE { ?x (<http://www.w3.org/ns/prov#wasDerivedFrom>|^<http://www.w3.org/ns/prov#wasDerivedFrom>"
+           "|<https://w3id.org/pankg/ontology#technique>|^<https://w3id.org/pankg/ontology#technique>)+ ?y }"]
+BOMB = "{ " + " ".join(f"a{i}: datasets(first: 100) {{ totalCount edges {{ node {{ pid title techniques {{ label }} "
+                       f"citedBy {{ title }} }} }} }}" for i in range(30)) + " }"
+WORDS = ["scattering", "powder", "protein", "diffraction", "glass", "tomography", "magnetic", "catalyst"]
+
+
+@dataclass
+class Tally:
+    """Answers of one phase, by kind."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    busy: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def record(self, kind: str, seconds: float, status: int | str) -> None:
+        if status == 200:
+            self.latencies[kind].append(seconds)
+        elif status == 503:
+            self.busy[kind] += 1
+            self.latencies[kind + " (503)"].append(seconds)
+        else:
+            self.errors[kind].append(str(status))
+            self.latencies[kind + " (error)"].append(seconds)
+
+
+@dataclass
+class Samples:
+    """What the requests ask about: public datasets, derived ones, techniques."""
+
+    pids: list[str]
+    derived: list[str]
+    techniques: list[str]
+
+
+async def samples(client: httpx.AsyncClient) -> Samples:
+    async def select(query: str) -> list[str]:
+        got = await client.post("/sparql", content=query, headers={"content-type": "application/sparql-query",
+                                                                   "accept": "application/sparql-results+json"})
+        got.raise_for_status()
+        return [next(iter(b.values()))["value"] for b in got.json()["results"]["bindings"]]
+
+    prefix = ("PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX pankg: <https://w3id.org/pankg/ontology#> "
+              "PREFIX prov: <http://www.w3.org/ns/prov#> ")
+    pids = await select(prefix + "SELECT ?pid WHERE { ?d dcterms:identifier ?pid ; dcterms:title ?t } LIMIT 2000")
+    derived = await select(prefix + "SELECT ?pid WHERE { ?d prov:wasDerivedFrom ?r ; dcterms:identifier ?pid } "
+                                    "LIMIT 500")
+    techniques = await select(prefix + "SELECT DISTINCT ?t WHERE { ?d pankg:technique ?t } LIMIT 50")
+    return Samples(pids, derived or pids, techniques)
+
+
+def rss(server: psutil.Process) -> int:
+    """Resident memory of the server and its children (query workers), bytes."""
+    total = 0
+    for p in [server, *server.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+async def request(client: httpx.AsyncClient, kind: str, rng: random.Random, s: Samples) -> int | str:
+    try:
+        if kind == "page":
+            after = None if rng.random() < 0.5 else rng.choice(_CURSORS or [None])
+            got = await client.post("/graphql", json={"query": PAGE, "variables": {"after": after}})
+            if got.status_code == 200 and (end := ((got.json().get("data") or {}).get("datasets") or {})
+                                           .get("pageInfo", {}).get("endCursor")):
+                if len(_CURSORS) < 200:
+                    _CURSORS.append(end)
+        elif kind == "node":
+            got = await client.post("/graphql", json={"query": NODE, "variables": {"pid": rng.choice(s.pids)}})
+        elif kind == "lineage":
+            got = await client.post("/graphql", json={"query": LINEAGE, "variables": {"pid": rng.choice(s.derived)}})
+        elif kind == "search":
+            variables = {"text": rng.choice(WORDS), "technique": rng.choice(s.techniques) if s.techniques else None}
+            got = await client.post("/graphql", json={"query": SEARCH, "variables": variables})
+        else:
+            got = await client.get("/sparql", params={"query": SPARQL_SMALL.format(pid=rng.choice(s.pids))},
+                                   headers={"accept": "application/sparql-results+json"})
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
+    if got.status_code == 200 and kind != "sparql" and "errors" in got.json():
+        return "200 with errors: " + json.dumps(got.json()["errors"])[:120]
+    return got.status_code
+
+
+_CURSORS: list[str] = []
+MIX = [("page", 30), ("node", 20), ("lineage", 15), ("search", 15), ("sparql", 20)]
+
+
+async def client_loop(url: str, until: float, tally: Tally, s: Samples, seed: int) -> None:
+    rng = random.Random(seed)
+    kinds, weights = zip(*MIX)
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        while time.monotonic() < until:
+            kind = rng.choices(kinds, weights)[0]
+            started = time.monotonic()
+            status = await request(client, kind, rng, s)
+            tally.record(kind, time.monotonic() - started, status)
+
+
+async def hostile_loop(url: str, until: float, tally: Tally) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        k = 0
+        while time.monotonic() < until:
+            started = time.monotonic()
+            try:
+                if k % 3 == 2:
+                    got = await client.post("/graphql", json={"query": BOMB})
+                    kind = "hostile graphql"
+                else:
+                    got = await client.get("/sparql", params={"query": RUNAWAY[k % 2]})
+                    kind = "hostile sparql"
+                status: int | str = got.status_code
+            except httpx.HTTPError as exc:
+                kind, status = "hostile", type(exc).__name__
+            tally.record(kind, time.monotonic() - started, status)
+            k += 1
+
+
+async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: bool) -> Tally:
+    tally = Tally()
+    until = time.monotonic() + seconds
+    loops = [client_loop(url, until, tally, s, seed) for seed in range(clients)]
+    if hostile:
+        loops.append(hostile_loop(url, until, tally))
+    await asyncio.gather(*loops)
+    return tally
+
+
+def report(name: str, tally: Tally, seconds: float) -> dict[str, float]:
+    print(f"\n{name}: {sum(len(v) for v in tally.latencies.values()):,} answers in {seconds:g} s")
+    print(f"  {'kind':<22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max s':>7} {'promise':>7} {'503':>5} {'errors':>6}")
+    p99s: dict[str, float] = {}
+    for kind in sorted(tally.latencies):
+        values = tally.latencies[kind]
+        base = kind.split(" (")[0]
+        promise = PROMISED["sparql" if "sparql" in base else "graphql"]
+        late = " LATE" if max(values) > promise else ""
+        print(f"  {kind:<22} {len(values):>6} {percentile(values, .5) * 1000:>8.1f} {percentile(values, .99) * 1000:>8.1f} "
+              f"{max(values):>7.2f} {promise:>7.1f} {tally.busy.get(kind, 0):>5} {len(tally.errors.get(kind, [])):>6}{late}")
+        if " (" not in kind and not kind.startswith("hostile"):
+            p99s[kind] = percentile(values, .99)
+    answered = sum(len(v) for k, v in tally.latencies.items() if not k.startswith("hostile"))
+    busy = sum(n for k, n in tally.busy.items() if not k.startswith("hostile"))
+    errors = {k: v for k, v in tally.errors.items() if not k.startswith("hostile")}
+    print(f"  503s (deliberate): {busy:,} of {answered:,} ({100 * busy / max(answered, 1):.1f} %); "
+          f"errors: {sum(len(v) for v in errors.values())}")
+    for kind, found in errors.items():
+        print(f"    {kind}: {', '.join(sorted(set(found)))[:300]}")
+    return p99s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", type=int, default=20000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=10.0)
+    parser.add_argument("--store", help="reuse (or make) the demo store in this directory")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pankg-load-") as tmp:
+        store = args.store or str(Path(tmp) / "kg")
+        if not (Path(store) / "CURRENT").exists():
+            print(f"building the demo of {args.datasets:,} datasets in {store} ...", flush=True)
+            cli("demo", "--datasets", str(args.datasets), "--data", store)
+        tokens = Path(tmp) / "tokens.yaml"
+        tokens.write_text(f"tokens:\n  {hashlib.sha256(b'staff').hexdigest()}: {{name: staff, staff: true}}\n")
+        server, url = start_server(store, tokens, Path(tmp) / "server.log")
+        try:
+            proc = psutil.Process(server.pid)
+            memory = {"start": rss(proc)}
+
+            async def run() -> None:
+                async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+                    s = await samples(client)
+                print(f"{len(s.pids)} datasets, {len(s.derived)} derived, {len(s.techniques)} techniques sampled")
+                await phase(url, args.warmup, args.clients, s, hostile=False)
+                memory["after warm-up"] = rss(proc)
+                normal = await phase(url, args.seconds, args.clients, s, hostile=False)
+                memory["after normal"] = rss(proc)
+                base = report(f"normal, {args.clients} clients", normal, args.seconds)
+                hostile = await phase(url, args.seconds, args.clients, s, hostile=True)
+                memory["after hostile"] = rss(proc)
+                loaded = report(f"with a hostile client, {args.clients} + 1 clients", hostile, args.seconds)
+                print("\nothers' p99 with the hostile client / without (target < 2x):")
+                for kind in sorted(base):
+                    if kind in loaded and base[kind]:
+                        print(f"  {kind:<10} {loaded[kind] / base[kind]:5.2f}x")
+
+            asyncio.run(run())
+            print("\nserver RSS with its workers: " + ", ".join(f"{k} {v / 1e6:,.0f} MB" for k, v in memory.items()))
+            print(f"  end / after warm-up: {memory['after hostile'] / memory['after warm-up']:.2f}x (target: flat)")
+        finally:
+            stop_server(server)
+
+
+if __name__ == "__main__":
+    main()
