@@ -16,8 +16,9 @@ and runs three phases, each with ``--clients`` asyncio httpx clients sending one
 
 Per phase it prints, per kind: requests, p50 and p99 of the answers, the slowest answer against the
 deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), 503s (deliberate: the server was full)
-and errors (anything else that is not a 200: transport errors, 5xx, 4xx); and the server's RSS (with its
-query workers) at start, after the warm-up and at the end of each phase. The baseline is the normal phase:
+and errors (anything else that is not a 200: transport errors, 5xx, 4xx); the server's RSS (with its
+query workers) at start, after the warm-up and at the end of each phase; and how often its log says
+``Traceback``, ``never awaited``, ``ERROR``. The baseline is the normal phase:
 the ratio of the others' p99 in the hostile phase to it (target < 2x), and RSS at the end against after the
 warm-up (target: flat).
 """
@@ -64,6 +65,7 @@ RUNAWAY = ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }",
            "|<https://w3id.org/pankg/ontology#technique>|^<https://w3id.org/pankg/ontology#technique>)+ ?y }"]
 BOMB = "{ " + " ".join(f"a{i}: datasets(first: 100) {{ totalCount edges {{ node {{ pid title techniques {{ label }} "
                        f"citedBy {{ title }} }} }} }}" for i in range(30)) + " }"
+LOG_NEEDLES = ("Traceback", "never awaited", "ERROR", "Task exception")
 WORDS = ["scattering", "powder", "protein", "diffraction", "glass", "tomography", "magnetic", "catalyst"]
 
 
@@ -257,6 +259,8 @@ def main() -> None:
             print(f"  end / after warm-up: {memory['after hostile'] / memory['after warm-up']:.2f}x (target: flat)")
         finally:
             stop_server(server)
+        log = (Path(tmp) / "server.log").read_text(errors="replace")
+        print("server log: " + ", ".join(f"{needle!r} {log.count(needle)}" for needle in LOG_NEEDLES))
 
 
 if __name__ == "__main__":

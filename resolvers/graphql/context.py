@@ -10,6 +10,7 @@ threads in the network sandbox with a bounded queue, waited on until the request
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ from resolvers.capacity import DeadlineExceeded, Lane
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.page_batch import PageBatch
 from resolvers.graphql.sparql import PROLOGUE, UserError, python
+
+PER_REQUEST = 2
+"""Store queries one request may have in the ``reads`` lane at once: 30 aliased pages in one document go two
+by two, so one request cannot take every thread from the others."""
 
 REQUEST_SECONDS = 10.0
 """Default time limit of a request (``PANKG_GRAPHQL_TIMEOUT``): no store query starts after it, and the HTTP
@@ -49,6 +54,7 @@ class Context:
     reads: Lane | None = None
     """The app's ``reads`` lane; None (a schema executed directly, in tests): Starlette's thread pool."""
     queries: int = 0
+    share: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(PER_REQUEST))
     batch: BatchLoader = field(init=False)
     pages: PageBatch = field(init=False)
     """``select`` for nested connections: the pages (and counts) of one level go out as one query."""
@@ -69,7 +75,8 @@ class Context:
         if self.reads is None:
             return await run_in_threadpool(fn, *args)
         try:
-            return await self.reads.run(fn, *args, deadline=self.deadline, what="the request")
+            async with self.share:
+                return await self.reads.run(fn, *args, deadline=self.deadline, what="the request")
         except DeadlineExceeded:
             raise self.out_of_time() from None
 

@@ -242,3 +242,36 @@ def test_bad_units_and_cursors_are_the_clients_errors(query: str) -> None:
     got = asyncio.run(run())
     message = got.json()["errors"][0]["message"]
     assert "internal error" not in message and ("unit" in message or "cursor" in message), message
+
+
+def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any]) -> None:
+    """Thirty aliased pages in one document go two by two: an alias bomb cannot take every reading thread."""
+    store = demo_store[0]
+    app = create_app(store, limits=ServerLimits(read_threads=8))
+    running, most, lock = [0], [0], threading.Lock()
+    real = store.query
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.01)  # long enough for the others to start if they were allowed to
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    bomb = "{ " + " ".join(f"a{i}: datasets(first: 5) {{ totalCount }}" for i in range(30)) + " }"
+
+    async def run() -> httpx.Response:
+        async with client(app) as http:
+            return await http.post("/graphql", json={"query": bomb})
+
+    store.query = counted  # type: ignore[method-assign]
+    try:
+        got = asyncio.run(run())
+    finally:
+        store.query = real  # type: ignore[method-assign]
+    assert got.status_code == 200 and len(got.json()["data"]) == 30, got.text[:300]
+    assert most[0] == 2
