@@ -25,7 +25,7 @@ from resolvers.auth import scope_of
 from resolvers.capacity import DeadlineExceeded, Lane
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.page_batch import PageBatch
-from resolvers.graphql.sparql import PROLOGUE, UserError, python
+from resolvers.graphql.sparql import PROLOGUE, OutOfTime, python
 
 PER_REQUEST = 2
 """Store queries one request may have in the ``reads`` lane at once: 30 aliased pages in one document go two
@@ -67,11 +67,22 @@ class Context:
     def deadline(self) -> float:
         return self.started + self.seconds
 
-    def out_of_time(self) -> UserError:
-        return UserError(f"the request ran out of time ({self.seconds:g} s); ask for fewer or smaller pages")
+    def out_of_time(self) -> OutOfTime:
+        return OutOfTime(f"the request ran out of time ({self.seconds:g} s); ask for fewer or smaller pages")
+
+    async def prepare(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` (parsing, validation) on a thread off the event loop, by the request's deadline.
+
+        Not in the ``reads`` lane, where it would wait behind other requests' store queries: the gate of
+        GraphQL requests already bounds how many documents are prepared at once.
+        """
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(fn, *args), max(0.0, self.deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            raise self.out_of_time() from None
 
     async def offload(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """``fn(*args)`` on a thread of the request's lane, by its deadline (parsing, validation, queries)."""
+        """``fn(*args)`` on a thread of the request's lane, by its deadline (store queries)."""
         if self.reads is None:
             return await run_in_threadpool(fn, *args)
         try:

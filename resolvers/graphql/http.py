@@ -10,8 +10,10 @@ it, and our errors must never be a traceback or a plain-text 500. The rules, in 
 - ``application/json`` otherwise (legacy clients): 200 for every well-formed request;
 - either way 400 for a body that is not a GraphQL request, 405 for other methods (or a mutation over GET),
   406 when the client accepts neither type, 413 for a request over ``PANKG_GRAPHQL_MAX_BODY`` (refused before
-  it is read whole), 415 for a POST body that is not JSON, and 503 with ``Retry-After`` when the server's
-  ``reads`` lane is full (at once, before any work).
+  it is read whole), 415 for a POST body that is not JSON, and 503 with ``Retry-After`` when the server is
+  full (at once, before any work): its ``reads`` lane, or the gate of GraphQL requests
+  (:class:`~resolvers.capacity.Gate`: ``PANKG_GRAPHQL_CONCURRENCY`` executing, ``PANKG_GRAPHQL_QUEUE``
+  waiting, and none admitted that would not get its turn before its deadline).
 
 The time limit (``PANKG_GRAPHQL_TIMEOUT``, 10 s) runs from the request's arrival, and the answer comes by then
 (plus :data:`GRACE`): the view stops waiting at the deadline whatever is still running, and store work that
@@ -32,11 +34,12 @@ from starlette.routing import Route
 
 from graph.errors import PankgError
 from graph.store import GraphStore
-from resolvers.capacity import ServerBusy, lane, limits_of
+from resolvers.capacity import DeadlineExceeded, Gate, ServerBusy, lane, limits_of
 from resolvers.graphql import ide
 from resolvers.graphql.context import Context, scope_for
 from resolvers.graphql.safety import MAX_TOKENS
 from resolvers.graphql.schema import make_schema
+from resolvers.graphql.sparql import OutOfTime
 from resolvers.negotiation import NotAcceptable, negotiate
 from resolvers.sparql_protocol import read_body
 
@@ -141,13 +144,17 @@ class GraphQLView:
         store: GraphStore = request.app.state.store
         context = Context(store=store, scope=scope_for(request), seconds=limits.graphql_seconds,
                           started=started, reads=reads)
+        gate: Gate = request.app.state.graphql_gate
         try:
-            result = await asyncio.wait_for(
-                self.schema.execute(params["query"], variable_values=params.get("variables"),
-                                    context_value=context, operation_name=params.get("operationName")),
-                timeout=max(0.0, context.deadline + GRACE - time.monotonic()),
-            )
-        except asyncio.TimeoutError:
+            async with gate.enter(context.deadline):
+                result = await asyncio.wait_for(
+                    self.schema.execute(params["query"], variable_values=params.get("variables"),
+                                        context_value=context, operation_name=params.get("operationName")),
+                    timeout=max(0.0, context.deadline + GRACE - time.monotonic()),
+                )
+        except ServerBusy as exc:
+            return _busy(exc, media)
+        except (asyncio.TimeoutError, DeadlineExceeded):
             message = f"the request ran out of time ({context.seconds:g} s); ask for fewer or smaller pages"
             return _reply({"data": None, "errors": [{"message": message}]}, 504 if media == GRAPHQL_RESPONSE else 200,
                           media)
@@ -162,7 +169,8 @@ class GraphQLView:
         executed = result.data is not None or not errors or any(e.path for e in errors)
         if executed:
             body["data"] = result.data
-        status = 200 if media == JSON or executed else 400
+        late = not result.data and any(isinstance(e.original_error, OutOfTime) for e in errors)
+        status = 200 if media == JSON else 504 if late else 200 if executed else 400
         return _reply(body, status, media)
 
 

@@ -89,8 +89,8 @@ class OffLoop(SchemaExtension):
     """Parse and validate the document on a thread, not on the event loop.
 
     Strawberry skips its own parse when ``graphql_document`` is already set and its own validation when
-    ``pre_execution_errors`` is: this extension sets both, from a thread of the request's ``reads`` lane
-    (``context.offload``), so a large document is bounded work on a bounded pool. The limiters above it in
+    ``pre_execution_errors`` is: this extension sets both, from a thread (``context.prepare``, by the request's
+    deadline), so a large document is work off the loop; the gate of GraphQL requests bounds how many at once. The limiters above it in
     the list have set ``parse_options`` and ``validation_rules`` by then (in ``on_operation``).
     """
 
@@ -110,10 +110,10 @@ class OffLoop(SchemaExtension):
 
 
 async def _offload(context: Any, fn: Callable[..., Any], *args: Any) -> Any:
-    offload = getattr(context, "offload", None)
-    if offload is None:
+    prepare = getattr(context, "prepare", None)
+    if prepare is None:
         return await asyncio.to_thread(fn, *args)
-    return await offload(fn, *args)
+    return await prepare(fn, *args)
 
 
 def extensions() -> list[Callable[[], Any]]:

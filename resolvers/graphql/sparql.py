@@ -28,6 +28,10 @@ class UserError(Exception):
     """A mistake in the request (bad unit, cursor, identifier, limit): its message goes to the client as is."""
 
 
+class OutOfTime(UserError):
+    """The request's time ran out: answered 504 when nothing came back (``application/graphql-response+json``)."""
+
+
 def iri(value: str) -> str:
     """``<value>`` for SPARQL; refuse characters that IRIs may not hold (and that could break the query)."""
     if not value or _BAD_IRI.search(value):

@@ -275,3 +275,48 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
         store.query = real  # type: ignore[method-assign]
     assert got.status_code == 200 and len(got.json()["data"]) == 30, got.text[:300]
     assert most[0] == 2
+
+
+def test_the_gate_queues_sheds_and_keeps_deadlines() -> None:
+    """GraphQL requests pass a gate: a few execute, some wait, the rest (or any that would not get in before its
+    deadline, by the recent service time) are refused at once."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=1, queue=1)
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with gate.enter(time.monotonic() + 30):
+                await release.wait()
+
+        holder = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        waiter = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        assert gate.waiting == 1
+        with pytest.raises(ServerBusy, match="busy"):  # the queue is full
+            async with gate.enter(time.monotonic() + 30):
+                pass
+        release.set()
+        await asyncio.gather(holder, waiter)  # the waiter got the place when the holder left
+
+        gate.service.add(5.0)  # requests have been taking 5 s lately
+        release.clear()
+        holder = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        with pytest.raises(ServerBusy, match="time limit"):  # its turn would come after its 1 s
+            async with gate.enter(time.monotonic() + 1.0):
+                pass
+        assert time.monotonic() - started < 0.1
+        gate.service.mean = 0.1
+        with pytest.raises(DeadlineExceeded):  # admitted, but the holder does not leave in time
+            async with gate.enter(time.monotonic() + 0.3):
+                pass
+        release.set()
+        await holder
+        async with gate.enter(time.monotonic() + 1.0):  # the place is free again
+            pass
+
+    asyncio.run(run())
