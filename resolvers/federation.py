@@ -11,7 +11,7 @@ from doing so for a caller:
    ``SERVICE`` at all (the letters, in any case, or a ``\\u`` escape that could spell them) is parsed
    (:func:`graph.sparql_syntax.read_query`), and each ``SERVICE`` target, in subqueries, ``EXISTS`` and
    ``OPTIONAL`` alike, prefixed names resolved, must be an IRI *exactly* on the allowlist
-   (``PANKG_SPARQL_SERVICES``, endpoint URLs separated by spaces or commas; empty by default). ``SERVICE
+   (``ServerLimits.services``: ``PANKG_SPARQL_SERVICES`` or ``serve --service``; empty by default). ``SERVICE
    ?var`` is refused (its URL would come from the data), and so is a federated query with ``\\u`` escapes
    (oxigraph and the parser read those differently). Such a query goes to a worker outside the sandbox.
 
@@ -23,7 +23,6 @@ update (:mod:`graph.updates`).
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -38,11 +37,6 @@ class ServiceRefused(PankgError):
     """A ``SERVICE`` whose endpoint is not on the allowlist: the server fetches no URL it was not told to."""
 
     status = 403
-
-
-def allowlist_from_env() -> frozenset[str]:
-    """The endpoints ``SERVICE`` may call: ``PANKG_SPARQL_SERVICES``, space- or comma-separated URLs."""
-    return frozenset(u for u in re.split(r"[\s,]+", os.environ.get("PANKG_SPARQL_SERVICES", "")) if u)
 
 
 def _host(url: str) -> str:
