@@ -206,7 +206,7 @@ def phase_worker(store_dir: str, plan_file: str, out_file: str, clients: str) ->
     from resolvers.sparql_protocol import Operation, execute
 
     plan = json.loads(Path(plan_file).read_text())
-    limits = Limits.from_env()
+    limits = Limits()
     out: dict[str, Any] = {}
     with GraphStore(store_dir) as store:
         try:

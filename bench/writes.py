@@ -4,7 +4,7 @@
 
 Builds (not timed, own process) the demo of ``--datasets`` datasets into a fresh on-disk store with
 ``pankg demo``, writes a tokens file (a writer token with ``update: true``, a staff token) and runs a real
-``pankg serve --tokens FILE`` on 127.0.0.1 (its own process, ``PANKG_SPARQL_MAX_BODY`` raised so that a PUT of
+``pankg serve --tokens FILE`` on 127.0.0.1 (its own process, ``PANKG_GRAPH_STORE_MAX_BODY`` raised so that a PUT of
 10,000 triples, 1.1 MB of Turtle, or 100,000, 11 MB, is taken; the default is 1,000,000 bytes). Three capabilities:
 
 1. Graph Store Protocol (``/sparql/graphs?graph=IRI``, writer token), for each size N of ``--sizes``: annotation
@@ -230,7 +230,7 @@ def main() -> None:
 
         write_tokens(Path(f"{tmp}/tokens.yaml"))
         server, url = start_server(store_dir, Path(f"{tmp}/tokens.yaml"), Path(f"{tmp}/serve.log"),
-                                   env={"PANKG_SPARQL_MAX_BODY": str(MAX_BODY)})
+                                   env={"PANKG_GRAPH_STORE_MAX_BODY": str(MAX_BODY)})
         import httpx
 
         try:
