@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph import faults
 from graph.errors import StoreError
 from graph.model import Quad
 
@@ -194,6 +195,7 @@ def bulk_write(
                 store.bulk_load(data, lenient=True, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise StoreError(f"the model wrote invalid N-Triples (a pankg bug): {exc}") from exc
+        faults.reached("stage")
 
     def consume() -> None:
         while not stop.is_set():

@@ -42,6 +42,11 @@ class ReaderEpochs:
             self._epoch += 1
             return self._epoch
 
+    def oldest(self) -> int | None:
+        """The oldest epoch that still has a reader running; None when no reader runs."""
+        with self._cond:
+            return min(self._active, default=None)
+
     def wait_for_older(self, epoch: int, timeout: float | None = None) -> bool:
         """Wait until no reader of an epoch before ``epoch`` runs; False if ``timeout`` passed first."""
         with self._cond:

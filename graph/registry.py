@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -83,6 +84,33 @@ def graph_iri(minter: Minter, kind: str, location: str, generation: int, access:
     digest = hashlib.sha256(location.encode()).hexdigest()[:16]
     name = access.replace(":", ".", 1) if access.startswith("restricted:") else access
     return minter.minted("graph", f"{kind}.{digest}.v{generation}.{name}")
+
+
+_GENERATION = re.compile(r"(.+?\.[0-9a-f]{16}\.v)(\d+)\.")
+
+
+def graph_generation(minter: Minter, graph: str) -> tuple[str, int] | None:
+    """``(prefix, generation)`` of a graph named by :func:`graph_iri` (the prefix names the source: every
+    generation of one source shares it); None for any other IRI. A new stage is numbered past every
+    generation still in the store, so that it never writes into a graph the garbage collector is dropping."""
+    ours = minter.minted("graph", "")
+    found = _GENERATION.match(graph, len(ours)) if graph.startswith(ours) else None
+    return (graph[:found.end(1)], int(found.group(2))) if found else None
+
+
+def highest_generations(minter: Minter, graphs: list[str]) -> dict[str, int]:
+    """The highest generation of each source among ``graphs``, keyed by :func:`generation_prefix`."""
+    highest: dict[str, int] = {}
+    for graph in graphs:
+        seen = graph_generation(minter, graph)
+        if seen is not None and seen[1] > highest.get(seen[0], 0):
+            highest[seen[0]] = seen[1]
+    return highest
+
+
+def generation_prefix(minter: Minter, kind: str, location: str) -> str:
+    """The part of a source's graph IRIs before the generation: the key of :func:`graph_generation`."""
+    return graph_iri(minter, kind, location, 0, "public").removesuffix("0.public")
 
 
 META_GRAPH = "https://w3id.org/pankg/graph/meta"
@@ -219,6 +247,17 @@ def swap_update(meta: str, info: SourceInfo) -> str:
             lines.append(f"<{g.iri}> <{PANKG.embargoEndDate}> {typed(until)} .")
     body = "\n".join(lines)
     return f"{_unregister(meta, info.iri)} ;\nINSERT DATA {{ GRAPH <{meta}> {{\n{body}\n}} }}"
+
+
+def recount_update(meta: str, graph: str) -> str:
+    """One SPARQL update step that sets a registered graph's ``pankg:tripleCount`` to what the graph holds
+    now; appended to the update that changed the graph, it counts inside the same transaction."""
+    count, node = f"<{PANKG.tripleCount}>", f"<{graph}>"
+    return (
+        f"DELETE {{ GRAPH <{meta}> {{ {node} {count} ?old }} }} INSERT {{ GRAPH <{meta}> {{ {node} {count} ?n }} }}"
+        f" WHERE {{ GRAPH <{meta}> {{ {node} {count} ?old }}"
+        f" {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} }} }}"
+    )
 
 
 def remove_update(meta: str, src: str) -> str:

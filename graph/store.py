@@ -3,11 +3,13 @@
 Writing a source (:meth:`GraphStore.replace_source`) goes in three steps:
 
 1. *stage*: the model's quads stream into brand-new named graphs through ``Store.bulk_load`` (the fast
-   path). Nothing reads them yet; if the mapping fails half-way they are dropped and the graph is
-   exactly as before.
+   path), numbered past every generation of the source still in the store. Nothing reads them yet; if
+   the mapping fails half-way they become garbage and the graph is exactly as before.
 2. *swap*: one SPARQL update, one transaction, moves the source's registration in the meta graph from
    the old graphs to the new ones. Readers see before or after, never between.
-3. *collect*: once every reader that started before the swap has finished, the old graphs are dropped.
+3. *collect*: once every reader that started before the swap has finished, the old graphs are dropped
+   (:mod:`graph.collect`: in bounded transactions, on a background thread when they are large). A process
+   killed at any moment leaves unregistered graphs at worst, which the next open lists in milliseconds.
 
 Reads choose their graphs from the registration: ``scope="all"`` (the local data manager: every current
 graph and the meta graph), ``scope="public"`` (public graphs only) or an :class:`~graph.access.Entitlement`
@@ -15,15 +17,11 @@ graph and the meta graph), ``scope="public"`` (public graphs only) or an :class:
 Restricted data is split by access key into its own graphs (``docs/access.md``), so a scope is only a list
 of graphs: no query can reach what is not in it. When the store holds no staged or retired graph, an
 ``all`` read uses the union of all graphs (graphs pankg did not write included), which oxigraph answers
-from one index instead of one lookup per graph.
-
-When an embargo ends, :meth:`GraphStore.release` moves the restricted graphs keyed by that date into the
-source's public graph in one update: the data becomes public without the source files.
+from one index instead of one lookup per graph. :meth:`GraphStore.release` publishes ended embargoes.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import threading
@@ -35,14 +33,16 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from graph import registry
-from graph.access import Entitlement, everything, level, release_update, released, until
+from graph import faults, registry
+from graph.access import Entitlement, everything, level
 from graph.bulk import bulk_write
+from graph.collect import Collector, strays
 from graph.errors import QueryError, StoreError, StoreLocked
 from graph.iris import DEFAULT_BASE, Minter
 from graph.model import Quad
 from graph.readers import ReaderEpochs
 from graph.registry import VERSION, SourceGraph, SourceInfo
+from graph.release import release
 
 Scope = Literal["all", "public"] | Entitlement
 """Who reads: ``all`` (the local data manager), ``public`` (anonymous) or an authenticated caller's entitlement."""
@@ -55,6 +55,7 @@ def sees(scope: Scope, graph: SourceGraph) -> bool:
 
 
 COLLECT_WAIT_SECONDS = 30.0
+"""How long a stage waits for the readers that chose the union graph before it (they would see it)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class GraphStore:
     read while one writes.
     """
 
+    release = release  # publish ended embargoes: graph/release.py
+
     def __init__(self, path: Path | str | None = None, base_iri: str = DEFAULT_BASE) -> None:
         self.path = Path(path) if path is not None else None
         self.minter = Minter(base_iri)
@@ -89,12 +92,15 @@ class GraphStore:
         self._state_lock = threading.Lock()
         self._epochs = ReaderEpochs()
         self._sources = registry.read_sources(self._store, self.meta)
-        self._clean = False
-        self._retired: list[str] = []  # graphs swapped out whose readers had not finished in time
+        self._clean = False  # True: an `all` read may use the union graph (no stage, no garbage)
+        self._writing = 0  # writes between leaving union mode and their end
+        self._owes = False  # this process retired graphs: close() waits until the garbage is gone
+        self._generations: dict[str, int] = {}  # source's graph prefix -> highest generation in the store
         self.version = 0  # bumped by every committed write: a reader may keep a read-only view while it holds
         self._scopes: dict[Scope, tuple[int, tuple[str, ...]]] = {}
-        self._base_recorded = registry.read_base(self._store) is not None
-        self._collect_garbage()
+        self._base_recorded = recorded is not None
+        self._collector = Collector(self._store, self._epochs, self._collected)
+        self._find_garbage()
 
     # ------------------------------------------------------------------ reading
 
@@ -215,7 +221,11 @@ class GraphStore:
             released = old is not None and old.next_release is not None and today >= old.next_release
             if old is not None and old.content_hash == fingerprint and not force and not released:
                 return LoadResult(old, changed=False, quads_written=0)
-            generation = (old.generation if old else 0) + 1
+            # Past every generation still in the store: a crashed or failed attempt's graphs may be being
+            # dropped by the collector, and the new stage must not write into them.
+            prefix = registry.generation_prefix(self.minter, kind, location)
+            generation = self._generations[prefix] = max(old.generation if old else 0,
+                                                         self._generations.get(prefix, 0)) + 1
             staged: dict[str, str] = {}  # access key -> graph, filled as bulk_write meets the keys
 
             def graph_for(access: str) -> str:
@@ -227,37 +237,37 @@ class GraphStore:
                 self._base_recorded = True
             self._leave_union_mode()
             try:
-                stage = bulk_write(self._store, quads, graph_for)
-                written, known = stage.quads, stage.triples
-                graphs = tuple(
-                    SourceGraph(g, level(access), known.get(access) or self._count_graph(g), access)
-                    for access, g in sorted(staged.items()) if written[access]
-                )
-                info = SourceInfo(
-                    iri=src,
-                    kind=kind,
-                    location=location,
-                    content_hash=fingerprint,
-                    generation=generation,
-                    loaded_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
-                    loader_version=VERSION,
-                    graphs=graphs,
-                    next_release=next_release() if next_release else None,
-                )
-                self._store.update(registry.swap_update(self.meta, info))
-            except BaseException:
-                # Nothing was registered: the staged graphs go (only they: older ones may still have readers).
-                for g in list(staged.values()):
-                    self._store.remove_graph(ox.NamedNode(g))
-                with self._state_lock:
-                    self._clean = not self._retired
-                raise
-            for access, g in staged.items():
-                if not written[access]:
-                    self._store.remove_graph(ox.NamedNode(g))
-            retired = [g.iri for g in old.graphs] if old else []
-            self._retire(lambda s: s.__setitem__(src, info), retired)
-            return LoadResult(info, changed=True, quads_written=sum(written.values()))
+                try:
+                    stage = bulk_write(self._store, quads, graph_for)
+                    written, known = stage.quads, stage.triples
+                    graphs = tuple(
+                        SourceGraph(g, level(access), known.get(access) or self._count_graph(g), access)
+                        for access, g in sorted(staged.items()) if written[access]
+                    )
+                    info = SourceInfo(
+                        iri=src,
+                        kind=kind,
+                        location=location,
+                        content_hash=fingerprint,
+                        generation=generation,
+                        loaded_at=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
+                        loader_version=VERSION,
+                        graphs=graphs,
+                        next_release=next_release() if next_release else None,
+                    )
+                    faults.reached("swap")
+                    self._store.update(registry.swap_update(self.meta, info))
+                except BaseException:
+                    # Nothing was registered: the staged graphs are garbage (only they: older ones may still
+                    # have readers), dropped at once if small, else in the background.
+                    self._discard(list(staged.values()), 0)
+                    raise
+                faults.reached("swapped")
+                self._discard([g for access, g in staged.items() if not written[access]], 0)  # empty: none in fact
+                self._retire(lambda s: s.__setitem__(src, info), old.graphs if old else ())
+                return LoadResult(info, changed=True, quads_written=sum(written.values()))
+            finally:
+                self._end_write()
 
     def remove_source(self, kind: str, location: str) -> bool:
         """Drop a source and its graphs; False if it was not loaded."""
@@ -265,10 +275,13 @@ class GraphStore:
         with self._write_lock:
             if src not in self._sources:
                 return False
-            retired = [g.iri for g in self._sources[src].graphs]
+            retired = self._sources[src].graphs
             self._leave_union_mode()
-            self._store.update(registry.remove_update(self.meta, src))
-            self._retire(lambda s: s.pop(src), retired)
+            try:
+                self._store.update(registry.remove_update(self.meta, src))
+                self._retire(lambda s: s.pop(src), retired)
+            finally:
+                self._end_write()
             return True
 
     def _leave_union_mode(self) -> None:
@@ -278,84 +291,59 @@ class GraphStore:
         (queries run on a snapshot, so one that has started cannot see what is written later).
         """
         with self._state_lock:
+            self._writing += 1
             self._clean = False
         self._epochs.wait_for_older(self._epochs.advance(), COLLECT_WAIT_SECONDS)
 
-    def release(self, as_of: dt.date | None = None) -> list[SourceInfo]:
-        """Make public the restricted graphs whose embargo has ended by ``as_of`` (default today); returns
-        the sources changed.
+    def _end_write(self) -> None:
+        with self._state_lock:
+            self._writing -= 1
+        self._collected()
 
-        No source file is needed: the model keyed every date-restricted quad by its embargo end, so a
-        release is one update per source that copies those graphs into the source's public graph, drops
-        them, flips the released datasets' ``pankg:accessLevel`` stub to public and re-registers the
-        source. Readers see before or after. Only the triple count is corrected in a second update.
-        """
-        today = as_of or dt.date.today()
-        changed: list[SourceInfo] = []
-        with self._write_lock:
-            for info in list(self.sources.values()):
-                due = [g for g in info.graphs if g.access != "public" and released(g.access_key, today) == "public"]
-                if not due:
-                    continue
-                public = next((g for g in info.graphs if g.access == "public"), None)
-                target = public.iri if public else registry.graph_iri(
-                    self.minter, info.kind, info.location, info.generation, "public"
-                )
-                kept = [g for g in info.graphs if g not in due and g is not public]
-                ahead = [d for g in kept if (d := until(g.access_key)) is not None and d > today]
-                moved = SourceGraph(target, "public", sum(g.triples for g in due) + (public.triples if public else 0))
-                new = dataclasses.replace(info, graphs=tuple(sorted([*kept, moved], key=lambda g: g.access_key)),
-                                          next_release=min(ahead) if ahead else None)
-                steps = [release_update(g.iri, target) for g in due] + [registry.swap_update(self.meta, new)]
-                self._store.update(" ;\n".join(steps))
-                counted = dataclasses.replace(moved, triples=self._count_graph(target))
-                new = dataclasses.replace(new, graphs=tuple(counted if g is moved else g for g in new.graphs))
-                self._store.update(registry.swap_update(self.meta, new))
-                with self._state_lock:
-                    self._sources[info.iri] = new
-                    self.version += 1
-                changed.append(new)
-        return changed
+    def _collected(self) -> None:
+        """The union graph is safe again once no write is under way and no garbage is left (also called on
+        the collector's thread when it has dropped the last)."""
+        with self._state_lock:
+            self._clean = not self._writing and not self._collector.pending()
 
     def _count_graph(self, graph: str) -> int:
         results = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(results))["n"].value)  # type: ignore[arg-type,index]
 
-    def _retire(self, change: Any, retired: list[str]) -> None:
-        """After the registration switched: update the in-memory registry, then drop the graphs it no
-        longer names once their readers are done.
+    def _retire(self, change: Any, retired: tuple[SourceGraph, ...]) -> None:
+        """After the registration switched: update the in-memory registry, then hand the graphs it no longer
+        names to the collector, which drops them once the readers that started before the swap are done.
 
-        Only the graphs this swap retired (and any left from an earlier swap whose readers were slow) are
-        dropped: no scan of every graph, so a directory of thousands of small sources loads in linear time.
+        Only the graphs this swap retired are looked at: no scan of every graph, so a directory of thousands
+        of small sources loads in linear time. The writer never waits for readers here.
         """
         with self._state_lock:
             change(self._sources)
-            self._retired += retired
             self.version += 1
-        epoch = self._epochs.advance()
-        if self._epochs.wait_for_older(epoch, COLLECT_WAIT_SECONDS):
-            with self._state_lock:
-                dropping, self._retired = self._retired, []
-            for g in dropping:
-                self._store.remove_graph(ox.NamedNode(g))
-        with self._state_lock:
-            self._clean = not self._retired
+        self._owes = self._owes or bool(retired)
+        self._discard([g.iri for g in retired], self._epochs.advance(), {g.iri: g.triples for g in retired})
 
-    def _collect_garbage(self) -> None:
-        """On open: drop the source graphs that no registered source holds (old generations, stages of a
-        crashed load). Only graphs under this store's ``<base>graph/`` are pankg's to drop; others are kept."""
+    def _discard(self, graphs: list[str], epoch: int, sizes: dict[str, int] | None = None) -> None:
+        """``graphs`` are garbage from now on: dropped here if small and unread, else in the background."""
+        self._collector.add(graphs, epoch, sizes)
+        self._collector.collect()
+
+    def _find_garbage(self) -> None:
+        """On open: the graphs under ``<base>graph/`` that no source holds (old generations, a crashed load's
+        stage) are garbage. Listing them reads graph names, not quads: milliseconds whatever they hold.
+        Graphs outside ``<base>graph/`` are not pankg's and are left alone."""
         with self._state_lock:
             keep = set(self._graphs_locked("all"))
-        ours = self.minter.minted("graph", "")
-        for node in list(self._store.named_graphs()):
-            if isinstance(node, ox.NamedNode) and node.value.startswith(ours) and node.value not in keep:
-                self._store.remove_graph(node)
-        stray = [
-            n for n in self._store.named_graphs() if isinstance(n, ox.NamedNode) and n.value.startswith(ours)
-            and n.value not in keep
-        ]
-        with self._state_lock:
-            self._clean = not stray
+        found = strays(self._store, self.minter.minted("graph", ""), keep)
+        self._generations = registry.highest_generations(self.minter, [*keep, *found])
+        self._collector.add(found)
+        self._collector.collect()
+        self._collected()
+
+    def collect(self) -> None:
+        """Wait until every graph that no source holds is dropped (the collector works in the background)."""
+        self._collector.collect()
+        self._collector.wait()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -364,9 +352,21 @@ class GraphStore:
             self._store.flush()
 
     def close(self) -> None:
-        """Flush to disk and release the directory for other processes."""
-        self.flush()
-        del self._store
+        """Flush to disk and release the directory for other processes.
+
+        A process whose loads retired old generations drops all garbage first, so a reload leaves the store
+        clean; else the collector stops after its transaction and the next process to open finishes its job.
+        Only a process that wrote flushes: after a crash a flush waits for the store's compactions (15 s at
+        100,000 datasets), and reads and the collector's deletes need none (the log keeps them).
+        """
+        try:
+            if self._owes:
+                self.collect()
+        finally:
+            self._collector.stop()
+            if self.version:  # bumped by every load, removal, release and update of this process
+                self.flush()
+            del self._store
 
     def __enter__(self) -> GraphStore:
         return self

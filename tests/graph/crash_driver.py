@@ -1,0 +1,45 @@
+"""The crash tests' subprocess: the real ``pankg`` command line with one crash point armed.
+
+``python -m tests.graph.crash_driver [--small-chunks] POINT[:N] [pankg arguments...]`` runs ``pankg`` with those
+arguments and SIGKILLs itself the N-th time (default: the first) the store reaches POINT (:mod:`graph.faults`:
+``stage``, ``swap``, ``swapped``, ``drop``, ``release``). If it never does, the command runs to its end as
+usual. Only this module arms the points: ``pankg`` itself has no setting that does.
+
+``--small-chunks`` stages in chunks of 5,000 quads, every one through ``bulk_load``, as a large source is
+staged: a small demo then reaches the store in many chunks, two being written while the next are made, so a
+kill at ``stage:N`` lands with bulk loads in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import graph.bulk
+from graph import faults
+from pankg.cli import app
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "--small-chunks":
+        graph.bulk.CHUNK_QUADS, graph.bulk.SMALL_BYTES = 5_000, 0
+        argv = argv[1:]
+    where, *args = argv
+    point, _, nth = where.partition(":")
+    if point not in faults.POINTS:
+        raise SystemExit(f"unknown crash point {point!r}; known: {', '.join(faults.POINTS)}")
+    left = [int(nth or 1)]
+
+    def crash(reached: str) -> None:
+        if reached == point:
+            left[0] -= 1
+            if not left[0]:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    faults.arm(crash)
+    app(args, prog_name="pankg")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
