@@ -13,8 +13,9 @@ has its own :class:`Lane`:
 - a job that outlives its caller (a store query cannot be stopped) keeps its thread and counts as running
   until it ends, so the lane's capacity is the truth about what the machine is doing;
 - a lane's threads may be put in the network sandbox (:mod:`graph.sandbox`) when they start;
-- a job that, by the lane's recent service time (:class:`ServiceTime`), would not start before its deadline
-  is refused at once too: a deliberate 503 is better than a timeout that kept the server busy.
+- a job that, by the lane's recent service time (:class:`ServiceTime`), would not be done before its deadline
+  (its wait and its own run) is refused at once too: a deliberate 503 is better than a timeout that kept the
+  server busy.
 
 GraphQL requests also pass a :class:`Gate` on the event loop, which bounds how many execute at once.
 
@@ -109,7 +110,7 @@ class Lane:
                     "try again in a moment"
                 )
             ahead = self._pending - self.threads + 1
-            if ahead > 0 and self.service.wait(ahead, self.threads) > deadline - time.monotonic():
+            if ahead > 0 and self.service.wait(ahead, self.threads) + self.service.mean > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             self._pending += 1
@@ -180,7 +181,7 @@ class Gate:
             if len(self._waiters) >= self.queue:
                 raise ServerBusy(f"the server is busy: {self.concurrent} {self.name} running and {self.queue} "
                                  "waiting; try again in a moment")
-            if self.service.wait(len(self._waiters) + 1, self.concurrent) > deadline - time.monotonic():
+            if self.service.wait(len(self._waiters) + 1, self.concurrent) + self.service.mean > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()

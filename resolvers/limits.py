@@ -32,9 +32,9 @@ class ServerLimits:
     """Bytes of a ``/graphql`` request: the POST body, or the query string of a GET."""
     graphql_seconds: float = field(default=10.0, metadata={"env": "PANKG_GRAPHQL_TIMEOUT"})
     """Seconds a GraphQL request may take, parsing and the wait for a thread included; its answer comes by then."""
-    graphql_concurrency: int = field(default=8, metadata={"env": "PANKG_GRAPHQL_CONCURRENCY"})
+    graphql_concurrency: int = field(default=4, metadata={"env": "PANKG_GRAPHQL_CONCURRENCY"})
     """GraphQL requests executing at once (each costs the event loop Python work)."""
-    graphql_queue: int = field(default=32, metadata={"env": "PANKG_GRAPHQL_QUEUE"})
+    graphql_queue: int = field(default=16, metadata={"env": "PANKG_GRAPHQL_QUEUE"})
     """GraphQL requests that may wait their turn; more, or one that would not get its turn in time, get 503."""
     read_seconds: float = field(default=30.0, metadata={"env": "PANKG_READ_TIMEOUT"})
     """Seconds a Linked Data page, an export or the home page may take, the wait for a thread included."""

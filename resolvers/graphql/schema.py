@@ -7,7 +7,9 @@ absence is an answer, not a failure. Malformed input (a bad cursor, unit or IRI)
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from ontology.namespaces import DCAT, FOAF
 from ontology.terms import PANKG
@@ -129,7 +131,18 @@ class Query:
 EXTRA_TYPES = [AnalysisRun, File, Parameter, Proposal, Sample, Doi, Organization, SoftwareVersion]
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, without its logging of every error with its traceback.
+
+    The client's errors (a bad cursor, a full server, a request out of time) are answers, not faults: under
+    load, formatting thousands of tracebacks a minute took the event loop from the requests. Our own faults
+    are logged, with their tracebacks, where they are masked (:func:`resolvers.graphql.safety.is_internal`).
+    """
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        pass
+
+
 def make_schema() -> strawberry.Schema:
     """The schema with its safety extensions; one per app (extensions are per-schema instances)."""
-    return strawberry.Schema(query=Query, types=EXTRA_TYPES, extensions=extensions(),
-                             config=StrawberryConfig(auto_camel_case=True))
+    return Schema(query=Query, types=EXTRA_TYPES, extensions=extensions(), config=StrawberryConfig(auto_camel_case=True))
