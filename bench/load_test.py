@@ -224,6 +224,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--store", help="reuse (or make) the demo store in this directory")
+    parser.add_argument("--log", help="keep the server's log in this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pankg-load-") as tmp:
         store = args.store or str(Path(tmp) / "kg")
@@ -261,6 +262,8 @@ def main() -> None:
         finally:
             stop_server(server)
         log = (Path(tmp) / "server.log").read_text(errors="replace")
+        if args.log:
+            Path(args.log).write_text(log)
         print("server log: " + ", ".join(f"{needle!r} {log.count(needle)}" for needle in LOG_NEEDLES))
 
 

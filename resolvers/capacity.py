@@ -59,27 +59,37 @@ class DeadlineExceeded(QueryTimeout):
 
 
 class ServiceTime:
-    """How long a job (or request) has been taking lately: an exponentially weighted mean of the last ones.
+    """How long a job (or request) has been taking lately: exponentially weighted mean and mean deviation.
 
-    It tells a newcomer, before it waits, whether its turn would come before its deadline: when it would
-    not, refusing it at once (503) is kinder than letting it time out, and costs the server nothing.
+    It tells a newcomer, before it waits, whether its answer would come before its deadline: when it would
+    not, refusing it at once (503) is kinder than letting it time out, and costs the server nothing. Jobs
+    differ (a lookup, a page of fifty), so the newcomer's own run is reckoned at mean + 2 deviations, as TCP
+    reckons a round trip, and the wait for those ahead of it at the mean.
     """
 
-    ALPHA = 0.2
+    ALPHA, BETA = 0.2, 0.25
 
     def __init__(self) -> None:
         self.mean = 0.0
+        self.deviation = 0.0
         self._seen = False
         self._lock = threading.Lock()
 
     def add(self, seconds: float) -> None:
         with self._lock:
-            self.mean = seconds if not self._seen else self.mean + self.ALPHA * (seconds - self.mean)
-            self._seen = True
+            if not self._seen:
+                self.mean, self.deviation, self._seen = seconds, seconds / 2, True
+                return
+            self.deviation += self.BETA * (abs(seconds - self.mean) - self.deviation)
+            self.mean += self.ALPHA * (seconds - self.mean)
 
     def wait(self, ahead: int, servers: int) -> float:
         """The expected wait behind ``ahead`` jobs served ``servers`` at a time."""
         return math.ceil(max(0, ahead) / max(1, servers)) * self.mean
+
+    def answer(self, ahead: int, servers: int) -> float:
+        """When a newcomer behind ``ahead`` jobs may expect its answer: the wait, then a long run of its own."""
+        return self.wait(ahead, servers) + self.mean + 2 * self.deviation
 
 
 class Lane:
@@ -110,7 +120,7 @@ class Lane:
                     "try again in a moment"
                 )
             ahead = self._pending - self.threads + 1
-            if ahead > 0 and self.service.wait(ahead, self.threads) + self.service.mean > deadline - time.monotonic():
+            if ahead > 0 and self.service.answer(ahead, self.threads) > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             self._pending += 1
@@ -181,7 +191,7 @@ class Gate:
             if len(self._waiters) >= self.queue:
                 raise ServerBusy(f"the server is busy: {self.concurrent} {self.name} running and {self.queue} "
                                  "waiting; try again in a moment")
-            if self.service.wait(len(self._waiters) + 1, self.concurrent) + self.service.mean > deadline - time.monotonic():
+            if self.service.answer(len(self._waiters) + 1, self.concurrent) > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
