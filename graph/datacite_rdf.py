@@ -177,7 +177,7 @@ def _agents(m: RdfModel, s: str, agents: tuple[e.Agent, ...]) -> Iterator[Quad]:
             if agent.role == "RightsHolder":
                 yield s, dcterms2.rightsHolder, node, PUBLIC
         for other in agent.same_as:
-            yield node, schema2.sameAs, iri(other), PUBLIC
+            yield node, schema2.sameAs, iri(other, "same_as"), PUBLIC
         for org in agent.member_of:
             yield node, schema2.memberOf, m.node("organization", org), PUBLIC
 
@@ -188,14 +188,14 @@ def _subject(m: RdfModel, s: str, doi: str, n: int, x: e.Subject) -> Iterator[Qu
     yield s, dcat.keyword, text, PUBLIC
     if not (x.value_uri or x.scheme or x.scheme_uri or x.code):
         return
-    concept = iri(x.value_uri) if x.value_uri else _owned(m, doi, "subject", n)
+    concept = iri(x.value_uri, "value_uri") if x.value_uri else _owned(m, doi, "subject", n)
     yield s, dcterms.subject, concept, PUBLIC
     yield concept, rdf.type, skos2.Concept, PUBLIC
     yield concept, skos2.prefLabel, text, PUBLIC
     if x.scheme:
         yield concept, pankg.subjectScheme, literal(x.scheme), PUBLIC
     if x.scheme_uri:
-        yield concept, skos2.inScheme, iri(x.scheme_uri), PUBLIC
+        yield concept, skos2.inScheme, iri(x.scheme_uri, "scheme_uri"), PUBLIC
     if x.code:
         yield concept, skos2.notation, literal(x.code), PUBLIC
 
@@ -207,7 +207,7 @@ def spdx_iri(identifier: str) -> str:
 
 def _rights(m: RdfModel, s: str, doi: str, n: int, r: e.Rights) -> Iterator[Quad]:
     """A licence with an IRI (rightsURI, or the SPDX id's spdx.org IRI) is ``dcterms:license``; bare text ``dcterms:rights``."""
-    nodes = [iri(r.uri)] if r.uri else []
+    nodes = [iri(r.uri, "uri")] if r.uri else []
     if r.identifier and r.identifier_scheme.upper() == "SPDX":
         nodes.append(iri(spdx_iri(r.identifier)))
     if not nodes:
@@ -223,7 +223,7 @@ def _rights(m: RdfModel, s: str, doi: str, n: int, r: e.Rights) -> Iterator[Quad
         if r.identifier:
             yield node, skos2.notation, literal(r.identifier), PUBLIC
         if r.scheme_uri:
-            yield node, skos2.inScheme, iri(r.scheme_uri), PUBLIC
+            yield node, skos2.inScheme, iri(r.scheme_uri, "scheme_uri"), PUBLIC
 
 
 def _point(node: str, p: e.GeoPoint) -> Iterator[Quad]:
@@ -276,7 +276,7 @@ def _funding(m: RdfModel, s: str, doi: str, n: int, f: e.Funding) -> Iterator[Qu
     if f.award_title:
         yield grant, schema.name, literal(f.award_title), PUBLIC
     if f.award_uri:
-        yield grant, schema.url, iri(f.award_uri), PUBLIC
+        yield grant, schema.url, iri(f.award_uri, "award_uri"), PUBLIC
 
 
 
@@ -311,7 +311,7 @@ def _item_relation(rel: e.RelatedIdentifier, node: str) -> Iterator[Quad]:
     if rel.metadata_scheme:
         yield node, pankg.relatedMetadataScheme, literal(rel.metadata_scheme), PUBLIC
     if rel.scheme_uri:
-        yield node, pankg.schemeURI, iri(rel.scheme_uri), PUBLIC
+        yield node, pankg.schemeURI, iri(rel.scheme_uri, "scheme_uri"), PUBLIC
     if rel.scheme_type:
         yield node, pankg.schemeType, literal(rel.scheme_type), PUBLIC
     if rel.identifier_type:

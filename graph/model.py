@@ -103,12 +103,12 @@ class RdfModel:
         until = record.embargo_end if record.public is None else None
         return restricted_key((record.owner_group, *record.access_groups), record.proposal, until)
 
-    def _resource(self, value: str) -> str:
+    def _resource(self, value: str, field: str = "license") -> str:
         """A licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
         known = self._resources.get(value)
         if known is None:
             text = value if value.startswith(("http://", "https://")) else f"https://spdx.org/licenses/{value.strip()}"
-            known = self._resources[value] = iri(text)
+            known = self._resources[value] = iri(text, field)
         return known
 
     def _parameters(self, owner_key: str, owner: str, params: tuple[e.Parameter, ...], acc: Access) -> Iterator[Quad]:
@@ -167,7 +167,7 @@ class RdfModel:
         if f.short_name:
             yield s, skos.altLabel, literal(f.short_name), PUBLIC
         if f.url:
-            yield s, schema.url, iri(f.url), PUBLIC
+            yield s, schema.url, iri(f.url, "url"), PUBLIC
 
     def _instrument(self, i: e.Instrument) -> Iterator[Quad]:
         s = self.node("instrument", i.pid)

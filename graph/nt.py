@@ -33,10 +33,12 @@ _XSD_DATE = f"<{XSD.date}>"
 _XSD_DATETIME = f"<{XSD.dateTime}>"
 
 
-def iri(value: str) -> str:
-    """``<value>``; raises :class:`RecordInvalid` for text that is not an absolute IRI."""
+def iri(value: str, field: str = "") -> str:
+    """``<value>``; raises :class:`RecordInvalid` for text that is not an absolute IRI, naming ``field`` (the
+    attribute of the entity the text came from, when the model writes it) so that the error says where it is:
+    :func:`loaders.records.record_quads` adds the file and the record."""
     if ":" not in value or _IRI_FORBIDDEN.search(value):
-        raise RecordInvalid(f"not an absolute IRI: {value!r}")
+        raise RecordInvalid(f"not an absolute IRI: {value!r}", field=field)
     return f"<{value}>"
 
 

@@ -39,7 +39,7 @@ def publication_details_quads(m: RdfModel, s: str, p: e.Publication, d: e.Public
     for keyword in d.keywords:
         yield s, schema3.keywords, literal(keyword), PUBLIC
     if d.url:
-        yield s, schema.url, iri(d.url), PUBLIC
+        yield s, schema.url, iri(d.url, "url"), PUBLIC
     for licence in d.licenses:
         yield s, dcterms.license, m._resource(licence), PUBLIC
     for kind, value in d.dates:

@@ -67,9 +67,9 @@ def doi_quads(m: RdfModel, d: e.DoiRecord) -> Iterator[Quad]:
     if d.description:
         yield s, dcterms.description, literal(d.description), PUBLIC
     if d.url:
-        yield s, schema.url, iri(d.url), PUBLIC
+        yield s, schema.url, iri(d.url, "url"), PUBLIC
     if d.download_url:
-        yield s, dcat.downloadURL, iri(d.download_url), PUBLIC
+        yield s, dcat.downloadURL, iri(d.download_url, "download_url"), PUBLIC
     if d.registered:
         yield s, dcterms.dateSubmitted, typed(d.registered), PUBLIC
     for reference in d.references:

@@ -66,7 +66,7 @@ def software_quads(m: RdfModel, sw: e.Software) -> Iterator[Quad]:
     if sw.description:
         yield s, dcterms.description, literal(sw.description), PUBLIC
     if sw.repository:
-        yield s, schema.codeRepository, iri(sw.repository), PUBLIC
+        yield s, schema.codeRepository, iri(sw.repository, "repository"), PUBLIC
     if sw.license:
         yield s, dcterms.license, m._resource(sw.license), PUBLIC
     if sw.doi:
@@ -97,21 +97,22 @@ def _swhid(s: str, swhid: str) -> Iterator[Quad]:
     """A SWHID is kept as written and as the Software Heritage page that resolves it."""
     if swhid:
         yield s, schema.identifier, literal(swhid), PUBLIC
-        yield s, schema3.archivedAt, iri(SWH + swhid), PUBLIC
+        yield s, schema3.archivedAt, iri(SWH + swhid, "swhid"), PUBLIC
 
 
 def _details(m: RdfModel, pid: str, s: str, d: e.SoftwareDetails) -> Iterator[Quad]:
     for identifier in d.identifiers:
         yield s, schema.identifier, literal(identifier), PUBLIC
     yield from _swhid(s, d.swhid)
-    for prop, value in ((schema.url, d.url), (codemeta.issueTracker, d.issue_tracker), (codemeta.readme, d.readme),
-                        (codemeta.continuousIntegration, d.continuous_integration),
-                        (schema3.downloadUrl, d.download_url)):
+    for prop, value, field in ((schema.url, d.url, "url"), (codemeta.issueTracker, d.issue_tracker, "issue_tracker"),
+                               (codemeta.readme, d.readme, "readme"),
+                               (codemeta.continuousIntegration, d.continuous_integration, "continuous_integration"),
+                               (schema3.downloadUrl, d.download_url, "download_url")):
         if value:
-            yield s, prop, iri(value), PUBLIC
+            yield s, prop, iri(value, field), PUBLIC
     if d.development_status:
         status = d.development_status
-        yield s, codemeta.developmentStatus, iri(status) if status.startswith(("http://", "https://")) else literal(status), PUBLIC
+        yield s, codemeta.developmentStatus, iri(status, "development_status") if status.startswith(("http://", "https://")) else literal(status), PUBLIC
     for prop, values in ((schema3.keywords, d.keywords), (schema3.runtimePlatform, d.runtime_platforms),
                          (schema3.operatingSystem, d.operating_systems), (schema3.applicationCategory, d.categories)):
         for value in values:
@@ -145,7 +146,7 @@ def _dependency(m: RdfModel, node: str, dep: e.Dependency, cls: str) -> Iterator
     if dep.version:
         yield node, schema3.version, literal(dep.version), PUBLIC
     if dep.url:
-        yield node, schema.url, iri(dep.url), PUBLIC
+        yield node, schema.url, iri(dep.url, "url"), PUBLIC
     if dep.identifier:
         yield node, schema.identifier, literal(dep.identifier), PUBLIC
     if dep.provider:

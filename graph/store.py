@@ -232,9 +232,6 @@ class GraphStore:
                 graph = staged[access] = registry.graph_iri(self.minter, kind, location, generation, access)
                 return graph
 
-            if not self._base_recorded:
-                self._store.update(registry.base_update(self.minter.base))
-                self._base_recorded = True
             self._leave_union_mode()
             try:
                 try:
@@ -256,7 +253,11 @@ class GraphStore:
                         next_release=next_release() if next_release else None,
                     )
                     faults.reached("swap")
-                    self._store.update(registry.swap_update(self.meta, info))
+                    # The base IRI is recorded with the first registration, in the same transaction: a failed
+                    # first load leaves the store exactly as it was, without it.
+                    base = [] if self._base_recorded else [registry.base_update(self.minter.base)]
+                    self._store.update(" ;\n".join([*base, registry.swap_update(self.meta, info)]))
+                    self._base_recorded = True
                 except BaseException:
                     # Nothing was registered: the staged graphs are garbage (only they: older ones may still
                     # have readers), dropped at once if small, else in the background.

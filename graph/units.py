@@ -10,6 +10,8 @@ True
 293.15
 >>> make_parameter("mode", "fly-scan").si_value is None
 True
+>>> make_parameter("counts", 10**400, "keV").si_value is None  # beyond a double: kept, without an SI value
+True
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ def to_si(value: float, unit: str) -> tuple[float, str]:
     return scale * value + offset, si_unit
 
 
+def _as_float(value: float) -> float:
+    """``float(value)``, infinite for an integer beyond a double's range (10**400), where ``float`` raises."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def make_parameter(name: str, value: float | int | str | bool, unit: str = "") -> Parameter:
     """A :class:`Parameter` with its SI value filled in when the value is a number and the unit known.
 
@@ -90,7 +100,7 @@ def make_parameter(name: str, value: float | int | str | bool, unit: str = "") -
     """
     unit = unit.strip()
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not numeric or not math.isfinite(float(value)):  # type: ignore[arg-type]
+    if not numeric or not math.isfinite(_as_float(value)):  # type: ignore[arg-type]
         return Parameter(name, value, unit)
     if not unit:
         return Parameter(name, value, "", float(value), "")  # type: ignore[arg-type]

@@ -21,10 +21,10 @@ from typing import Any, ClassVar
 
 from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.codemeta_map import CodemetaMapper
-from loaders.crossref import read_json
-from loaders.records import map_records
+from loaders.json_yaml import read_json
+from loaders.records import record_quads
 
 NAME = "codemeta"
 SUFFIXES = frozenset({".json", ".jsonld"})
@@ -93,8 +93,7 @@ class CodemetaSource(RecordFileSource):
             return CodemetaMapper(record, warn).map()
 
         pairs = ((rid, (rid, record)) for rid, record in read(self.path))
-        yield from entity_quads(map_records(pairs, entities, file=file, lenient=self.lenient, report=report),
-                                model, report)
+        yield from record_quads(pairs, entities, model, file=file, lenient=self.lenient, report=report)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[CodemetaSource]:

@@ -133,7 +133,8 @@ class CodemetaMapper:
             languages=self._dependencies("programmingLanguage"), requirements=self._dependencies("softwareRequirements"),
             suggestions=self._dependencies("softwareSuggestions"), agents=agents,
             issue_tracker=r.iri("issueTracker"), continuous_integration=r.iri("continuousIntegration"),
-            development_status=r.text("developmentStatus"), runtime_platforms=r.texts("runtimePlatform"),
+            development_status=r.iri("developmentStatus") if r.text("developmentStatus").startswith(_WEB)
+            else r.text("developmentStatus"), runtime_platforms=r.texts("runtimePlatform"),
             operating_systems=r.texts("operatingSystem"), categories=r.texts("applicationCategory"),
             readme=r.iri("readme"), download_url=r.iri("downloadUrl"), date_created=r.text("dateCreated"),
             date_modified=r.text("dateModified"), date_published=r.text("datePublished"),

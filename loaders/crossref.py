@@ -14,30 +14,20 @@ mapping is in ``docs/mapping-crossref.md``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.crossref_map import WorkMapper
-from loaders.records import map_records
+from loaders.json_yaml import read_json
+from loaders.records import record_quads
 
 NAME = "crossref"
 SUFFIXES = frozenset({".json"})
-
-
-def read_json(path: Path) -> Any:
-    """The parsed JSON of a file; unreadable is :class:`SourceUnavailable`, malformed names the file."""
-    try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RecordInvalid(f"not JSON: {exc}", file=str(path)) from None
 
 
 def read(path: Path) -> list[tuple[str, Any]]:
@@ -78,8 +68,7 @@ class CrossrefSource(RecordFileSource):
             return WorkMapper(work, warn).map()
 
         pairs = ((rid, (rid, work)) for rid, work in read(self.path))
-        yield from entity_quads(map_records(pairs, entities, file=file, lenient=self.lenient, report=report),
-                                model, report)
+        yield from record_quads(pairs, entities, model, file=file, lenient=self.lenient, report=report)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[CrossrefSource]:

@@ -22,11 +22,11 @@ from typing import Any, ClassVar
 from graph import entities as e
 from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.datacite_json import read_json
 from loaders.datacite_map import RecordMapper
 from loaders.datacite_xml import read_xml
-from loaders.records import map_records
+from loaders.records import record_quads
 
 NAME = "datacite"
 SUFFIXES = frozenset({".xml", ".json"})
@@ -66,11 +66,8 @@ class DataciteSource(RecordFileSource):
         records = read(self.path)
         file = self.location
         pairs = ((rid, (rid, record)) for rid, record in records)
-        entities = map_records(
-            pairs, lambda item: record_entities(item[1], item[0], file, report), file=file, lenient=self.lenient,
-            report=report,
-        )
-        yield from entity_quads(entities, model, report)
+        yield from record_quads(pairs, lambda item: record_entities(item[1], item[0], file, report), model,
+                                file=file, lenient=self.lenient, report=report)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[DataciteSource]:

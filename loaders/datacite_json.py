@@ -18,23 +18,17 @@ wrong one naming its field.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from graph.errors import RecordInvalid, SourceUnavailable
+from loaders import json_yaml
 
 Record = tuple[str, Any]
 
 
 def read_json(path: Path) -> list[Record]:
     """``(record id, record)`` pairs of a DataCite JSON file; the id is the DOI, else ``#n`` (its position)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RecordInvalid(f"not JSON: {exc}", file=str(path)) from None
+    data = json_yaml.read_json(path)
     items = data.get("data", data) if isinstance(data, dict) and "data" in data else data
     items = items if isinstance(items, list) else [items]
     records: list[Record] = []

@@ -16,9 +16,11 @@ name, so the same affiliation or funder named by many records is one node.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from graph import entities as e
 from graph.errors import RecordInvalid
@@ -48,8 +50,11 @@ NUMBER_TYPES = frozenset("Article Chapter Report Other".split())
 FUNDER_TYPES = frozenset(["ISNI", "GRID", "ROR", "Crossref Funder ID", "Other"])
 _RELATIONS = frozenset(RELATION_TYPES)
 _LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
+_FINEST = decimal.Decimal("1e-15")
+"""Coordinates written with an exponent are rewritten as decimals to this precision (a nanometre on Earth)."""
 _YEAR = re.compile(r"\d{4}")
+_IRI_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 class Fields:
@@ -127,9 +132,14 @@ class Fields:
         return int(value)
 
     def decimal(self, key: str, limit: int) -> str:
+        """A coordinate as ``xsd:decimal`` text: as written, or, when written with an exponent (``1e-05``, how
+        the REST API's JSON numbers print; the XML schema's ``xs:float`` allows it too), as a plain decimal."""
         value = self.text(key)
         if not _DECIMAL.fullmatch(value) or abs(float(value)) > limit:
             raise RecordInvalid(f"not a coordinate within ±{limit}: {value!r}", field=self.at(key))
+        if "e" in value.lower():
+            exact = decimal.Decimal(value).quantize(_FINEST).normalize()
+            return format(exact if exact else decimal.Decimal(0), "f")
         return value
 
 
@@ -258,7 +268,9 @@ class RecordMapper:
             elif scheme == "ROR" or value.startswith("https://ror.org/"):
                 ror = ror or ror_iri(value) or ""
             elif found := _as_iri(value, x.text("schemeUri")):
-                same_as.append(x.iri("nameIdentifier") if found == value else found)
+                # An identifier appended to its scheme's IRI is percent-encoded: "a b{" is a fine value, not an IRI.
+                same_as.append(x.iri("nameIdentifier") if found == value else _as_iri(quote(value, safe=_IRI_SAFE),
+                                                                                      x.iri("schemeUri")))
             else:
                 self.warn(f"a {scheme or 'name'} identifier without a scheme IRI is not kept: {value!r}",
                           x.at("nameIdentifier"))

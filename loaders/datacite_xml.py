@@ -12,7 +12,8 @@ A file holds one ``<resource>`` (DataCite's own form) or any wrapper around seve
 ``ListRecords`` answer, or a bundle of records): every kernel-4 ``<resource>`` in it is a record.
 
 Parsing goes through defusedxml: a DTD, and so any entity declaration (billion laughs, external
-entities), is refused, as is malformed XML and XML of another schema (kernel-3); each error names the file.
+entities), is refused, as is malformed XML (an unknown encoding included), XML of another schema (kernel-3)
+and elements nested too deeply to read; each error names the file.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def read_xml(path: Path) -> list[Record]:
                             "outside the file", file=str(path)) from None
     except ParseError as exc:
         raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None  # expat names line, column
+    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read ("UTV-8")
+        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None
     resources = [root] if _local(root.tag) == "resource" else [e for e in root.iter() if _local(e.tag) == "resource"]
     if not resources:
         raise RecordInvalid(f"not DataCite XML: no <resource> element (the root is <{_local(root.tag)}>)", file=str(path))
@@ -55,7 +58,10 @@ def read_xml(path: Path) -> list[Record]:
         if namespace not in (KERNEL4, ""):
             raise RecordInvalid(f"not DataCite kernel-4 XML: <resource> is in namespace {namespace!r}, "
                                 f"not {KERNEL4!r}", file=str(path))
-        record = resource(element)
+        try:
+            record = resource(element)
+        except RecursionError:  # elements nested thousands deep: no DataCite record looks like that
+            raise RecordInvalid(f"not DataCite XML: <resource> #{n} is nested too deeply to read", file=str(path)) from None
         records.append((record.get("doi") or f"#{n}", record))
     return records
 

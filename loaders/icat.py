@@ -23,10 +23,10 @@ from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
 from loaders import icat_map as m
 from loaders import icat_pub as p
-from loaders.base import LoadReport, RecordFileSource, entity_quads, expand_paths
+from loaders.base import LoadReport, RecordFileSource, expand_paths
 from loaders.icat_read import Dump, read_yaml
 from loaders.icat_xml import read_xml
-from loaders.records import map_records
+from loaders.records import record_quads
 
 NAME = "icat"
 MAPPING_VERSION = "2"
@@ -62,8 +62,7 @@ def map_dump(dump: Dump, model: RdfModel, report: LoadReport, lenient: bool) -> 
             raise RecordInvalid(f"expected an object, got {type(obj).__name__}")
         return MAPPERS[entity](key, obj, dump)
 
-    entities = map_records(records(), to_entities, file=dump.file, lenient=lenient, report=report)
-    yield from entity_quads(entities, model, report)
+    yield from record_quads(records(), to_entities, model, file=dump.file, lenient=lenient, report=report)
 
 
 class IcatFileSource(RecordFileSource):

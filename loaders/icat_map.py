@@ -18,6 +18,7 @@ minted from the investigation's PID would otherwise tell the embargoed team by i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from graph import entities as e
@@ -32,11 +33,16 @@ PI_ROLES = frozenset({"principal_investigator", "principal investigator", "pi", 
 _UNITS_BY_FULL_NAME = {"celsius": "degC", "degree celsius": "degC", "degrees celsius": "degC"}
 _VALUE_KEYS = ("numericValue", "stringValue", "dateTimeValue")
 _ID_PREFIXES = ("DOI:", "URL:", "URI:")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def facility(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
     name = name_of(r)
-    return [e.Facility(name, text(r, "fullName") or name, short_name=name, url=text(r, "url"))]
+    url = text(r, "url")
+    if url and not (url.startswith(("http://", "https://")) and not _NOT_IN_IRI.search(url)):
+        dump.warn(f"not an http(s) IRI: {url!r} (not mapped)", key, "url")  # a link, not the record's substance
+        url = ""
+    return [e.Facility(name, text(r, "fullName") or name, short_name=name, url=url)]
 
 
 def technique(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:

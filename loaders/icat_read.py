@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
+from loaders import json_yaml
 from loaders.base import LoadReport, LoadWarning
 
 # The example-data sections, under the ICAT entity names icatdump uses.
@@ -51,20 +50,11 @@ EXAMPLE_SECTIONS = {
 _ESCAPE = re.compile(r"=([0-9A-F]{2})")
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML; timestamps stay as the YAML 1.1 resolver reads them (datetime or date)."""
-
-
 def read_yaml(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
-    """``(dialect, sections)`` of a YAML dump; malformed YAML or a wrong shape names the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as exc:
-        raise RecordInvalid(f"not valid YAML: {' '.join(str(exc).split())}", file=str(path)) from None
+    """``(dialect, sections)`` of a YAML dump; malformed YAML or a wrong shape names the file. Timestamps stay as
+    the YAML 1.1 resolver reads them (datetime or date), or as text where they are no date
+    (:mod:`loaders.json_yaml`)."""
+    documents = [d for d in json_yaml.read_yaml(path, many=True) if d is not None]
     sections: dict[str, dict[str, Any]] = {}
     dialect = "example" if any(isinstance(d, dict) and set(d) & set(EXAMPLE_SECTIONS) for d in documents) else "icatdump"
     for document in documents:

@@ -25,8 +25,9 @@ by attributes instead of ``ref`` (``<facility name="ESNF"/>``, which python-icat
 hand-written files) is kept as a mapping of those attributes; the record naming it then fails, named.
 
 Parsing goes through defusedxml: a DTD (``<!DOCTYPE``, which python-icat never writes), and so any
-entity declaration (billion laughs, external entities), is refused, as is malformed XML; every such
-error names the file, and malformed XML the line.
+entity declaration (billion laughs, external entities), is refused, as is malformed XML (an unknown
+encoding included) and an object nested too deeply to read; every such error names the file, and
+malformed XML the line.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ BOOLEANS = frozenset({
     "complete", "enforced", "verified", "applicableToDataCollection", "applicableToDatafile",
     "applicableToDataset", "applicableToInvestigation", "applicableToSample",
 })
-_INT = re.compile(r"[+-]?[0-9]+")
+_INT = re.compile(r"[+-]?[0-9]{1,4300}")  # longer: read as a float (infinity), as Python's int refuses them
 _FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|nan)", re.IGNORECASE)
 
 
@@ -86,6 +87,8 @@ def parse(path: Path) -> tuple[ET.Element, dict[int, int]]:
                             "nothing outside the file", file=str(path)) from None
     except ParseError as exc:
         raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None  # expat names line, column
+    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read ("UTV-8")
+        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None
     return root, builder.lines
 
 
@@ -139,7 +142,11 @@ def read_xml(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
             if not key:
                 raise RecordInvalid(f"line {lines.get(id(element), '?')}: an object needs the id attribute "
                                     "holding its dump key", file=str(path), field=element.tag)
-            sections.setdefault(element.tag, {})[key] = _object(element)
+            try:
+                sections.setdefault(element.tag, {})[key] = _object(element)
+            except RecursionError:  # elements nested thousands deep: no ICAT object looks like that
+                raise RecordInvalid(f"line {lines.get(id(element), '?')}: the object is nested too deeply to read",
+                                    file=str(path), record=key) from None
     if not sections:  # as for YAML: an empty dump is an error, not an empty source
         raise RecordInvalid("no ICAT objects in it (an empty dump)", file=str(path))
     return "icatdump", sections

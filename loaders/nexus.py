@@ -16,16 +16,16 @@ bad ones are listed. A file that is not HDF5 or has no NXentry fails in both mod
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.entities import Entity
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, entity_quads, expand_paths
+from loaders import nexus_worker
+from loaders.base import LoadReport, expand_paths
 from loaders.nexus_map import FileContext, entry_entities
-from loaders.nexus_read import NexusFile, read_file
-from loaders.records import map_records
+from loaders.nexus_read import NexusFile
+from loaders.records import record_quads
 
 NAME = "nexus"
 SUFFIXES = frozenset({".nxs", ".h5", ".hdf5", ".nx5"})
@@ -52,8 +52,9 @@ class NexusFileSource:
         return self.path.relative_to(self.root).as_posix()
 
     def harvest(self) -> NexusFile:
-        """Read the file's metadata again (a source object may outlive a change of its file)."""
-        self._harvest = read_file(self.path)
+        """Read the file's metadata again (a source object may outlive a change of its file), in the worker
+        process that a damaged file cannot hang (:mod:`loaders.nexus_worker`)."""
+        self._harvest = nexus_worker.harvest(self.path)
         return self._harvest
 
     def content_hash(self) -> str:
@@ -65,19 +66,9 @@ class NexusFileSource:
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         harvest = self._harvest or self.harvest()
         ctx = FileContext(self.location, self.relative, harvest.size, report)
-        entities = map_records(((entry.path, entry) for entry in harvest.entries),
-                               lambda entry: entry_entities(entry, ctx), file=self.location,
-                               lenient=self.lenient, report=report)
-        return entity_quads(_unique(entities), model, report)
-
-
-def _unique(entities: Iterable[Entity]) -> Iterator[Entity]:
-    """Each entity once: entries of one file share techniques, instruments, people and organizations."""
-    seen: set[Entity] = set()
-    for entity in entities:
-        if entity not in seen:
-            seen.add(entity)
-            yield entity
+        # Entries of one file share techniques, instruments, people and organizations: each entity written once.
+        return record_quads(((entry.path, entry) for entry in harvest.entries), lambda entry: entry_entities(entry, ctx),
+                            model, file=self.location, lenient=self.lenient, report=report, shared=None)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[NexusFileSource]:

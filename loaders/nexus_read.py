@@ -16,6 +16,7 @@ opened at all raises here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import numpy as np
 from graph.errors import RecordInvalid, SourceUnavailable
 
 Scalar = str | int | float | bool
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_ELEMENTS = 1
 """Fields with more elements than this are arrays: described by their shape, never read."""
@@ -149,7 +151,14 @@ def _children_of_class(group: h5py.Group, nx_class: str) -> list[str]:
 
 
 def _sorted_keys(group: h5py.Group) -> list[str]:
-    return sorted(group.keys())
+    """The names of a group's members; h5py gives a name that is not UTF-8 as bytes (or as text holding lone
+    surrogates), and such a name (a damaged file, or a writer's bug) is no NeXus name: it is not read."""
+    return sorted(name for name in group if isinstance(name, str) and _unicode(name))
+
+
+def _unicode(text: str) -> bool:
+    """False for text holding lone surrogates: h5py's ``surrogateescape`` stand-ins for bytes that are no UTF-8."""
+    return text.isascii() or not _SURROGATE.search(text)
 
 
 def _child(group: h5py.Group, name: str) -> Any:
@@ -202,6 +211,8 @@ def _scalar(value: Any) -> Scalar:
         value = value.item()
         if isinstance(value, bytes):
             return value.decode("utf-8").rstrip("\0")
+    if isinstance(value, str) and not _unicode(value):
+        raise UnicodeDecodeError("utf-8", b"", 0, 0, "text that is not UTF-8")
     if isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"unsupported value of type {type(value).__name__}")
@@ -218,4 +229,4 @@ def _text(value: Any) -> str | None:
             return value.decode("utf-8").rstrip("\0")
         except UnicodeDecodeError:
             return None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and _unicode(value) else None  # h5py decodes with surrogateescape

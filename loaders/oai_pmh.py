@@ -38,11 +38,11 @@ from graph.quads import RESTRICTED
 from graph.store import GraphStore
 from graph.technique_names import TechniqueNames
 from graph.technique_vocabulary import technique_names
-from loaders.base import LoadReport, LoadWarning, entity_quads, load
+from loaders.base import LoadReport, LoadWarning, load
 from loaders.datacite import record_entities
 from loaders.datacite_xml import KERNEL4, resource
 from loaders.oai_pages import OaiRecord, list_records
-from loaders.records import map_records
+from loaders.records import record_quads
 from ontology.namespaces import DCTERMS
 
 NAME = "oai"
@@ -113,11 +113,8 @@ class OaiRecordSource:
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         record = resource(self.element)
         location = self.location
-        entities = map_records(
-            [(self.identifier, record)], lambda r: record_entities(r, self.identifier, location, report),
-            file=location, lenient=False, report=report,
-        )
-        yield from entity_quads(entities, model, report)
+        yield from record_quads([(self.identifier, record)], lambda r: record_entities(r, self.identifier, location, report),
+                                model, file=location, lenient=False, report=report)
 
 
 def record_location(endpoint: str, identifier: str) -> str:

@@ -22,13 +22,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import owlready2
 import pyoxigraph as ox
 
-from graph.errors import LoaderError, SourceUnavailable
+from graph.errors import LoaderError, RecordInvalid, SourceUnavailable
 from graph.model import Quad, RdfModel
 from loaders.base import LoadReport, LoadWarning
 from loaders.panet_map import ancestors, taxonomy_quads
-from loaders.panet_read import Taxonomy, check_panet, open_world, parse, read_classes
+from loaders.panet_read import OwlClass, Taxonomy, check_panet, open_world, parse, read_classes
 from loaders.panet_reason import ReasonMode, java, mode_from_env, reason, unmaterialized
 from loaders.rdf import SUFFIXES
 
@@ -78,12 +79,12 @@ class PanetSource:
         ]
         world = open_world(ntriples, self.given)
         try:
-            classes = read_classes(world)
+            classes = _classes(world, self.given)
             check_panet(classes, self.given)
             pending = unmaterialized(classes, ancestors(classes))
             if self.reason == "always" or (self.reason == "auto" and pending):
                 report.warnings += reason(world, self.given, len(pending))
-                classes = read_classes(world)
+                classes = _classes(world, self.given)
         finally:
             world.close()
         yield from taxonomy_quads(Taxonomy(header, classes), model, report)
@@ -93,6 +94,19 @@ class PanetSource:
         if self._content is None:
             self._content = _fetch(self.given) if self.is_url else _read_file(Path(self.given))
         return self._content
+
+
+def _classes(world: owlready2.World, name: str) -> dict[str, OwlClass]:
+    """The classes of the world; what owlready2 cannot make classes of is an error naming the file.
+
+    owlready2 builds a Python class per OWL class, and triples no OWL tool writes (a class typed with a
+    misspelt ``owl:Class`` and used as a superclass) end in Python's own errors inside it ("metaclass
+    conflict", a TypeError): whatever it raises here means the file is not OWL it can read.
+    """
+    try:
+        return read_classes(world)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise RecordInvalid(f"owlready2 cannot read it as OWL: {type(exc).__name__}: {exc}", file=name) from None
 
 
 def _read_file(path: Path) -> tuple[bytes, ox.RdfFormat, str]:

@@ -22,10 +22,10 @@ from typing import Any
 from graph.errors import RecordInvalid
 from graph.model import Quad, RdfModel
 from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from loaders.json_yaml import read_json
 from loaders.panosc_map import Mapper, Records
 from loaders.panosc_records import FIELDS, NOT_CATALOGUE, PID_FIELD, check_record, decode
-from loaders.records import map_records
-from loaders.scicat_values import read_json
+from loaders.records import bare_message, map_records
 
 NAME = "panosc"
 MAPPING_VERSION = "2"
@@ -116,21 +116,22 @@ class PanoscSource(RecordFileSource):
                 )
             )
         mapper = Mapper(self.location, records, report)
-        yield from entity_quads(mapper.entities(), model, report)
+        try:
+            yield from entity_quads(mapper.entities(), model, report)
+        except RecordInvalid as exc:  # the records were checked: what the model still refuses names the file
+            raise RecordInvalid(bare_message(exc), file=self.location, record=exc.record, field=exc.field) from None
 
     @staticmethod
     def _record_name(model: str, key: str, raw: Any) -> str:
         """``Dataset 20.500.12269/panosc-dataset1``: the model and the record's PID (its key if it has none)."""
-        pid = ""
-        if isinstance(raw, dict):
-            value = raw.get(PID_FIELD.get(model, "id"))
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                pid = str(value).strip()
-        elif isinstance(raw, str) and model in PID_FIELD:
+        record: Any = raw
+        if isinstance(raw, str) and model in PID_FIELD:
             try:
-                pid = str(decode(model, raw).get(PID_FIELD[model], "") or "").strip()
+                record = decode(model, raw)
             except RecordInvalid:
-                pid = ""
+                record = None
+        value = record.get(PID_FIELD.get(model, "id")) if isinstance(record, dict) else None
+        pid = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
         if model.startswith(("Dataset", "Document")) and model not in ("Dataset", "Document"):
             pid = ""  # join tables: their ids are not unique (the reference DatasetSample rows are all id 1)
         return f"{model} {pid or key}"

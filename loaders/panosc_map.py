@@ -33,6 +33,7 @@ from graph.iris import doi_iri, orcid_iri, panet_iri
 from loaders.base import LoadReport, LoadWarning
 from loaders.panosc_people import Membership, document_access, organizations, people
 from loaders.records import parameter
+from loaders.scicat_values import licence
 
 Records = dict[str, dict[str, dict[str, Any]]]
 """``{model: {record name: checked record}}``; a record is named after its PID (or its key in the file)."""
@@ -66,6 +67,7 @@ class Mapper:
     records: Records
     report: LoadReport
     _unhomed_roles: set[str] = field(default_factory=set)
+    _bad_licences: set[str] = field(default_factory=set)
     _index: dict[str, dict[str, tuple[str, dict[str, Any]]]] = field(default_factory=dict)
 
     def warn(self, message: str, record: str, field_name: str = "") -> None:
@@ -258,6 +260,16 @@ class Mapper:
             year=released.year if released else None,
         )
 
+    def _licence(self, document: dict[str, Any]) -> str:
+        """A document's licence as the model takes it (an IRI or an SPDX id, "CC BY 4.0" as CC-BY-4.0); other
+        text is reported once, naming the document, and not mapped."""
+        found = licence(document["license"])
+        if found is None and document["pid"] not in self._bad_licences:
+            self._bad_licences.add(document["pid"])
+            self.warn(f"not a licence IRI or SPDX id: {document['license']!r} (not mapped)",
+                      self._index["Document"][document["pid"]][0], "license")
+        return found or ""
+
     def _unhomed(self, role: str, member: str) -> None:
         key = _norm(role) or "(no role)"
         if key not in self._unhomed_roles:
@@ -297,7 +309,7 @@ class Mapper:
                         )
                     else:
                         params.append(p)
-            licenses = list(dict.fromkeys(d["license"] for d in docs if "license" in d))
+            licenses = list(dict.fromkeys(found for d in docs if "license" in d and (found := self._licence(d))))
             if len(licenses) > 1:
                 self.warn(
                     f"its documents give several licences; the first, {licenses[0]!r}, is kept",

@@ -20,11 +20,12 @@ graph.errors.RecordInvalid: field pid: missing
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 from typing import Any
 
 from graph.errors import RecordInvalid
-from loaders.records import require
+from loaders.json_yaml import parse_json
+from loaders.records import bare_message, require
 
 # Field kinds: "id" (a PID: text, or an integer for LoopBack's numbered models), "text", "bool",
 # "int", "datetime", "date", "value" (number, text or boolean), "texts" (list of text).
@@ -106,9 +107,9 @@ def decode(model: str, value: Any) -> dict[str, Any]:
     """A record as stored: JSON text (the LoopBack memory database) or an object."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise RecordInvalid(f"the record is not valid JSON: {exc}") from None
+            value = parse_json(value)
+        except RecordInvalid as exc:
+            raise RecordInvalid(f"the record is {bare_message(exc)}") from None
     if not isinstance(value, dict):
         raise RecordInvalid(f"expected a {model} record object, got {type(value).__name__}")
     return value
@@ -130,7 +131,12 @@ def check_record(model: str, record: dict[str, Any]) -> dict[str, Any]:
         value = record.get(name)
         if name in checked or value is None or value == "":
             continue
-        checked[name] = _typed(name, kind, value)
+        typed = _typed(name, kind, value)
+        if typed == "":  # blank text says nothing: absent, or missing where it is required
+            if name in REQUIRED[model]:
+                raise RecordInvalid("missing (only blanks)", field=name)
+            continue
+        checked[name] = typed
     return checked
 
 
@@ -155,8 +161,9 @@ def _typed(name: str, kind: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise RecordInvalid(f"expected true or false, got {type(value).__name__}", field=name)
         return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+    if kind == "int":  # a float must be whole and finite (JSON's 1e400 reads as infinity)
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+                or (isinstance(value, float) and not (math.isfinite(value) and value.is_integer()))):
             raise RecordInvalid(f"expected a whole number of bytes, got {value!r}", field=name)
         return int(value)
     if kind == "value":

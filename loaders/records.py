@@ -4,7 +4,9 @@ A loader reads a file into records and maps each record to entities. :func:`map_
 mapping: in strict mode (the CLI's default) the first bad record raises :class:`RecordInvalid`, which
 aborts the whole source so nothing of the file reaches the graph; in lenient mode the bad record is
 skipped, listed in the report, and the others load. A record's entities are built completely before
-any is handed on, so a record is never half-mapped.
+any is handed on, so a record is never half-mapped. :func:`record_quads` goes one step further and
+builds each record's quads inside the record too, so that a value only the model can refuse (text
+that is not an IRI, where the model writes an IRI) names the file, the record and the field as well.
 
 >>> from loaders.base import LoadReport
 >>> report = LoadReport("x", "f.json")
@@ -25,8 +27,9 @@ from typing import Any
 
 from graph.entities import Entity, Parameter
 from graph.errors import RecordInvalid
+from graph.model import Quad, RdfModel
 from graph.units import UnknownUnit, make_parameter
-from loaders.base import LoadReport, LoadWarning
+from loaders.base import SHARED_KINDS, LoadReport, LoadWarning
 
 
 def map_records(
@@ -42,16 +45,59 @@ def map_records(
         try:
             entities = list(to_entities(record))
         except RecordInvalid as exc:
-            error = RecordInvalid(_message(exc), file=exc.file or file, record=exc.record or record_id, field=exc.field)
-            if not lenient:
-                raise error from None
-            report.warnings.append(LoadWarning(_message(exc), error.file, error.record, error.field))
-            report.skipped.append(str(error))
+            _refused(exc, file, record_id, lenient, report)
             continue
         yield from entities
 
 
-def _message(exc: RecordInvalid) -> str:
+def record_quads(
+    records: Iterable[tuple[str, Any]],
+    to_entities: Callable[[Any], Iterable[Entity]],
+    model: RdfModel,
+    *,
+    file: str,
+    lenient: bool,
+    report: LoadReport,
+    shared: tuple[type, ...] | None = SHARED_KINDS,
+) -> Iterator[Quad]:
+    """The quads of every ``(record id, record)``, each record's built whole before any is handed on.
+
+    As :func:`map_records` followed by :func:`loaders.base.entity_quads`, except that the model runs inside
+    the record's boundary: when it refuses a value (raising :class:`RecordInvalid`), the error names the
+    file and the record, and lenient mode skips that record whole. An entity of a ``shared`` kind (None:
+    any entity) already written by an earlier record is written and counted once.
+    """
+    seen: set[Entity] = set()
+    counts = report.entities
+    for record_id, record in records:
+        fresh: list[Entity] = []
+        quads: list[Quad] = []
+        try:
+            for entity in to_entities(record):
+                if (shared is None or isinstance(entity, shared)) and (entity in seen or entity in fresh):
+                    continue
+                quads.extend(model.quads(entity))
+                fresh.append(entity)
+        except RecordInvalid as exc:
+            _refused(exc, file, record_id, lenient, report)
+            continue
+        for entity in fresh:
+            counts[type(entity).__name__] += 1
+            if shared is None or isinstance(entity, shared):
+                seen.add(entity)
+        yield from quads
+
+
+def _refused(exc: RecordInvalid, file: str, record_id: str, lenient: bool, report: LoadReport) -> None:
+    """A bad record: raised naming the file and record (strict), or listed in the report (lenient)."""
+    error = RecordInvalid(bare_message(exc), file=exc.file or file, record=exc.record or record_id, field=exc.field)
+    if not lenient:
+        raise error from None
+    report.warnings.append(LoadWarning(bare_message(exc), error.file, error.record, error.field))
+    report.skipped.append(str(error))
+
+
+def bare_message(exc: RecordInvalid) -> str:
     """The message without the "file ..., record ...:" prefix the exception may already carry."""
     text = str(exc)
     where = ", ".join(

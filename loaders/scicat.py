@@ -8,8 +8,9 @@ without ``.json``, drop ``_`` and ``-``; it must begin with a collection name: `
 ``proposal``, ``sample``, ``dataset``, ``origdatablock``, ``publisheddata`` or ``job`` (so
 ``Dataset.json``, ``datasets.json`` and ``published_data-2024.json`` all work). A directory stands for
 the ``.json`` files directly inside it whose names follow the rule (others, such as SciCat's
-``User.json``, are not catalogue content and are left alone); a file named outside the rule is an error.
-A file holds one JSON array of records or a single record object.
+``User.json``, are not catalogue content and are left alone), and a directory without any is an error; a
+file named outside the rule is an error. A file holds one JSON array of records or a single record object;
+an empty array is an error naming the file, not an empty source.
 
 A URL is the API base (``https://scicat.example.org/api/v3``: every collection) or one collection's
 route (``.../api/v3/datasets``); see :mod:`loaders.scicat_api` for paging and the token.
@@ -32,8 +33,9 @@ from graph import entities as e
 from graph.errors import RecordInvalid, SourceUnavailable
 from graph.model import Quad, RdfModel
 from loaders import scicat_api
-from loaders.base import LoadReport, entity_quads, file_hash
-from loaders.records import map_records
+from loaders.base import LoadReport, file_hash
+from loaders.json_yaml import read_json
+from loaders.records import record_quads
 from loaders.scicat_collections import (
     datablock_entities,
     instrument_entities,
@@ -44,7 +46,7 @@ from loaders.scicat_collections import (
 )
 from loaders.scicat_context import ID_KEYS, Catalogue, Context, Reader, record_pid
 from loaders.scicat_datasets import dataset_access, dataset_entities
-from loaders.scicat_values import as_records, read_json
+from loaders.scicat_values import as_records
 
 NAME = "scicat"
 MAPPING_VERSION = "2"
@@ -60,6 +62,9 @@ MAPPERS: dict[str, Mapper] = {
     "publisheddata": published_entities,
     "job": job_entities,
 }
+FILE_PATTERNS = ", ".join(f"{name}*.json" for name in sorted(
+    ("Instrument", "Proposal", "Sample", "Dataset", "OrigDatablock", "PublishedData", "Job")))
+"""The collection files a directory stands for, as the error for a directory without any names them."""
 # Sources whose graph (not only their warnings) depends on another collection: files take their dataset's access.
 DEPENDS_ON_DATASETS = frozenset({"origdatablock"})
 
@@ -95,16 +100,16 @@ def map_collection(
         pid, record = item
         if not isinstance(record, dict):
             raise RecordInvalid(f"expected a record object, got {type(record).__name__}")
-        if not pid:
+        if not pid:  # the key that holds something that is no PID (null, blank, a list), else the exports' key
             keys = " or ".join(ID_KEYS[collection])
-            raise RecordInvalid(f"missing: the record has no PID ({keys})", field=ID_KEYS[collection][-1])
+            given = next((k for k in ID_KEYS[collection] if k in record), ID_KEYS[collection][-1])
+            raise RecordInvalid(f"missing: the record has no PID ({keys})", field=given)
         return mapper(pid, record, ctx)
 
     # A record without a PID is named by its position in the file (#1 is the first).
     pids = ((record_pid(collection, r), n, r) for n, r in enumerate(records))
     pairs = ((pid or f"#{n + 1}", (pid, r)) for pid, n, r in pids)
-    entities = map_records(pairs, to_entities, file=location, lenient=lenient, report=report)
-    yield from entity_quads(entities, model, report)
+    yield from record_quads(pairs, to_entities, model, file=location, lenient=lenient, report=report)
     ctx.report_unknown()
 
 
@@ -128,6 +133,8 @@ class ScicatFileSource:
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         records = as_records(read_json(self.path), self.location)
+        if not records:  # `[]`: loading it would empty the source without a word
+            raise RecordInvalid(f"no {self.collection} records in it (an empty array)", file=self.location)
         yield from map_collection(
             self.collection, records, self.location, self.catalogue, model, report, self.lenient
         )
@@ -192,8 +199,10 @@ def sources_with(
             continue
         path = Path(text).resolve()
         if path.is_dir():
-            files = [(p, collection_of(p)) for p in sorted(path.iterdir()) if p.is_file()]
-            found += [ScicatFileSource(p, c, catalogue, lenient) for p, c in files if c]
+            files = [(p, c) for p in sorted(path.iterdir()) if p.is_file() and (c := collection_of(p))]
+            if not files:  # a load that finds nothing to read must not look like one that read it all
+                raise SourceUnavailable(f"no SciCat collection files ({FILE_PATTERNS}) directly in {text}")
+            found += [ScicatFileSource(p, c, catalogue, lenient) for p, c in files]
         elif path.is_file():
             collection = collection_of(path)
             if collection is None:

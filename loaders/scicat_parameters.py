@@ -12,6 +12,8 @@ SciCat lets each facility put anything there, so the rule is structural:
 - A list of plain values is kept as JSON text (no SI value); a list holding objects is read entry by
   entry as ``key[0]``, ``key[1]``, ...
 - ``null`` carries nothing and is left out.
+- Groups and lists nest at most :data:`MAX_DEPTH` deep: deeper is no metadata a person wrote, and the
+  record is refused, naming the field.
 
 >>> from loaders.base import LoadReport
 >>> report = LoadReport("scicat", "f.json")
@@ -32,6 +34,7 @@ from loaders.records import parameter
 from loaders.scicat_values import unwrap
 
 _SCALARS = (str, int, float, bool)
+MAX_DEPTH = 32
 
 
 def parameters(meta: Any, *, report: LoadReport, file: str, record: str, field: str) -> tuple[Parameter, ...]:
@@ -42,11 +45,13 @@ def parameters(meta: Any, *, report: LoadReport, file: str, record: str, field: 
         raise RecordInvalid(f"expected an object of named values, got {type(meta).__name__}", field=field)
     found: list[Parameter] = []
 
-    def entry(name: str, value: Any) -> None:
+    def entry(name: str, value: Any, depth: int = 1) -> None:
         value = unwrap(value)
         where = f"{field}.{name}"
         if value is None:
             return
+        if depth > MAX_DEPTH:
+            raise RecordInvalid(f"groups nested more than {MAX_DEPTH} deep", field=where)
         if isinstance(value, _SCALARS):
             found.append(parameter(name, value, "", report=report, file=file, record=record, field=where))
         elif isinstance(value, list):
@@ -54,22 +59,30 @@ def parameters(meta: Any, *, report: LoadReport, file: str, record: str, field: 
                 found.append(Parameter(name, json.dumps([unwrap(v) for v in value], ensure_ascii=False)))
             else:
                 for n, item in enumerate(value):
-                    entry(f"{name}[{n}]", item)
+                    entry(f"{name}[{n}]", item, depth + 1)
         elif isinstance(value, dict) and "value" in value:
             unit = value.get("unit")
             if unit is not None and not isinstance(unit, str):
                 raise RecordInvalid(f"a unit must be text, got {type(unit).__name__}", field=f"{where}.unit")
             inner = unwrap(value["value"])
             if isinstance(inner, (list, dict)):
-                found.append(Parameter(name, json.dumps(inner, ensure_ascii=False), unit or ""))
+                found.append(Parameter(name, _as_json(inner, where), unit or ""))
             elif inner is not None:
                 found.append(
                     parameter(name, inner, unit or "", report=report, file=file, record=record, field=where)
                 )
         elif isinstance(value, dict):
             for key, item in value.items():
-                entry(f"{name}.{key}", item)
+                entry(f"{name}.{key}", item, depth + 1)
 
     for key, value in meta.items():
         entry(str(key), value)
     return tuple(found)
+
+
+def _as_json(value: Any, where: str) -> str:
+    """A structured value kept as JSON text; one nested beyond what JSON text can be written for is refused."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        raise RecordInvalid(f"a value nested more than {MAX_DEPTH} deep", field=where) from None

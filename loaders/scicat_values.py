@@ -1,4 +1,4 @@
-"""Reading SciCat values: JSON files, MongoDB's extended JSON, typed fields, people, techniques, parameters.
+"""Reading SciCat values: MongoDB's extended JSON, typed fields, people, techniques, licences.
 
 SciCat records come from two places that write values differently: a MongoDB export (the scicatlive
 seed) wraps dates as ``{"$date": "..."}`` and big numbers as ``{"$numberLong": "..."}``, while the REST
@@ -8,6 +8,8 @@ where it is, not as a crash somewhere in the model.
 
 >>> date_value({"t": {"$date": "2020-02-07T13:46:43.000Z"}}, "t").isoformat()
 '2020-02-07T13:46:43+00:00'
+>>> unwrap({"$numberLong": "12345678901234567890123"}), unwrap({"$numberLong": "1e400"})
+(12345678901234567890123, inf)
 >>> technique_pid("PaNET01168")
 'http://purl.org/pan-science/PaNET/PaNET01168'
 >>> technique_label("photon_and_neutron_technique.scattering.small_angle_scattering;\\nother.path")
@@ -17,38 +19,19 @@ where it is, not as a crash somewhere in the model.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
-import orjson
-
 from graph import entities as e
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
 from graph.iris import PANET_NS, orcid_iri
 from graph.nt import iri
 
 _BARE_PANET = re.compile(r"^PaNET\d{5}$")
 _SPDX_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
 _WRAPPED_NUMBER = ("$numberLong", "$numberInt", "$numberDouble", "$numberDecimal")
-
-
-def read_json(path: Path) -> Any:
-    """The parsed content of a JSON file; malformed JSON names the file, line and column."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        try:  # orjson's message gives a byte offset; the standard parser gives the line and column
-            json.loads(data)
-        except ValueError as exc:
-            raise RecordInvalid(f"not valid JSON: {exc}", file=str(path)) from None
-        raise RecordInvalid("not valid JSON", file=str(path)) from None
+_INTEGER = re.compile(r"[+-]?\d{1,4300}")
 
 
 def as_records(data: Any, location: str) -> list[Any]:
@@ -63,17 +46,26 @@ def as_records(data: Any, location: str) -> list[Any]:
 
 
 def unwrap(value: Any) -> Any:
-    """A value without MongoDB's extended-JSON wrapper (``$date``, ``$numberLong``, ...)."""
-    if isinstance(value, dict) and len(value) == 1:
+    """A value without MongoDB's extended-JSON wrapper (``$date``, ``$numberLong``, ...).
+
+    A wrapped integer is read exactly, however long; any other wrapped number as a float, which may be
+    infinite (``"1e400"``) or not a number: the field that holds it judges it. A wrapper around something
+    that is no number stays as it is, for the field to refuse.
+    """
+    while isinstance(value, dict) and len(value) == 1:  # a loop: {"$date": {"$date": ...}} may nest deep
         ((key, inner),) = value.items()
         if key == "$date":
-            return unwrap(inner)
-        if key in _WRAPPED_NUMBER:
+            value = inner
+            continue
+        if key in _WRAPPED_NUMBER and isinstance(inner, (str, int, float)) and not isinstance(inner, bool):
+            number = str(inner).strip()
+            if key in ("$numberLong", "$numberInt") and _INTEGER.fullmatch(number):
+                return int(number)
             try:
-                number = float(inner)
-            except (TypeError, ValueError):
+                return float(number)
+            except ValueError:
                 return value
-            return int(number) if key in ("$numberLong", "$numberInt") else number
+        return value
     return value
 
 
@@ -126,7 +118,11 @@ def date_value(record: dict[str, Any], key: str) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
+        except (OverflowError, ValueError, OSError):  # beyond year 9999, or not a number at all
+            raise RecordInvalid(f"expected milliseconds since 1970 within years 1 to 9999, got {value!r}",
+                                field=key) from None
     if isinstance(value, str):
         try:
             return dt.datetime.fromisoformat(value.strip())
@@ -197,9 +193,18 @@ def technique_label(name: str) -> str:
 
 
 def licence(value: str) -> str | None:
-    """A licence as the model takes it (IRI or SPDX id); "CC BY 4.0" becomes CC-BY-4.0; None if neither."""
+    """A licence as the model takes it (IRI or SPDX id); "CC BY 4.0" becomes CC-BY-4.0; None if neither (a URL
+    that is not an IRI, such as one with a space in it, included).
+
+    >>> licence("CC BY 4.0"), licence("https://spdx.org/licenses/MIT"), licence("https://x.org/a b")
+    ('CC-BY-4.0', 'https://spdx.org/licenses/MIT', None)
+    """
     value = value.strip()
     if is_url(value):
+        try:
+            iri(value)
+        except RecordInvalid:
+            return None
         return value
     candidate = "-".join(value.split())
     return candidate if _SPDX_LIKE.match(candidate) else None

@@ -21,16 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
 from graph import entities as e
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
 from graph.iris import doi_iri, ror_iri
 from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, RecordFileSource, entity_quads, expand_paths
+from loaders.base import LoadReport, RecordFileSource, expand_paths
 from loaders.codemeta_map import SPDX_ID
 from loaders.datacite_map import Fields
-from loaders.records import map_records
+from loaders.json_yaml import read_yaml
+from loaders.records import record_quads
 
 NAME = "software"
 SUFFIXES = frozenset({".yaml", ".yml"})
@@ -39,20 +38,9 @@ KEYS = frozenset("id name description licence license repository homepage doi sw
 VERSION_KEYS = frozenset({"version", "doi", "swhid", "date"})
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML: no Python objects, only plain values."""
-
-
 def read(path: Path) -> tuple[str, list[tuple[str, Any]]]:
     """``(default facility, [(record id, entry)])`` of a catalogue file; the id is the name, else ``#n``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise RecordInvalid(f"not YAML: {exc}", file=str(path)) from None
+    data = read_yaml(path)  # safe YAML: no Python objects, only plain values
     facility = ""
     if isinstance(data, dict):
         facility = data.get("facility") or ""
@@ -145,9 +133,8 @@ class SoftwareCatalogueSource(RecordFileSource):
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         facility, pairs = read(self.path)
-        entities = map_records(pairs, lambda entry: entry_entities(entry, facility), file=self.location,
-                               lenient=self.lenient, report=report)
-        yield from entity_quads(entities, model, report)
+        yield from record_quads(pairs, lambda entry: entry_entities(entry, facility), model, file=self.location,
+                                lenient=self.lenient, report=report)
 
 
 def sources(paths: list[str], lenient: bool = False) -> list[SoftwareCatalogueSource]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph import registry
 from graph.entities import Dataset, Parameter
 from graph.errors import QueryError, RecordInvalid, StoreError, StoreLocked
 from graph.model import Quad, RdfModel
@@ -228,3 +229,17 @@ def test_a_failure_after_staging_leaves_no_graph_behind(store: GraphStore, monke
     _, titles = store.query(TITLES)
     assert not any(row[0].value.startswith("late") for row in titles)  # ... and shows nothing unregistered
     assert snapshot(store)[0] > before[0]
+
+
+def test_a_failed_first_load_leaves_an_empty_store_empty(store: GraphStore) -> None:
+    """Not even the base IRI is recorded before the first registration: it goes in with it."""
+
+    def failing() -> Iterator[Quad]:
+        yield from list(quads_of(datasets(3)))[:5]
+        raise RecordInvalid("no title", file="f.json", record="d1", field="title")
+
+    with pytest.raises(RecordInvalid):
+        store.replace_source("demo", "x", "h1", failing())
+    assert len(store._store) == 0
+    store.replace_source("demo", "x", "h1", quads_of(datasets(3)))
+    assert registry.read_base(store._store) == store.minter.base

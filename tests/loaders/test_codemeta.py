@@ -172,6 +172,6 @@ def test_malformed_json_loads_nothing(tmp_path: Path, store: GraphStore) -> None
     path = tmp_path / "codemeta.json"
     path.write_text('{"name": "x",')
     for lenient in (False, True):
-        with pytest.raises(RecordInvalid, match="not JSON") as caught:
+        with pytest.raises(RecordInvalid, match="not valid JSON") as caught:
             load_codemeta(store, path, lenient=lenient)
         assert caught.value.file == str(path)

@@ -220,7 +220,7 @@ def test_malformed_json_loads_nothing_in_either_mode(tmp_path: Path, store: Grap
     path.write_text('{"status": "ok", "message": {"DOI": ')
     empty = data_triples(store)
     for lenient in (False, True):
-        with pytest.raises(RecordInvalid, match="not JSON") as caught:
+        with pytest.raises(RecordInvalid, match="not valid JSON") as caught:
             load_crossref(store, path, lenient=lenient)
         assert caught.value.file == str(path)
     assert data_triples(store) == empty

@@ -57,7 +57,7 @@ def test_unsafe_malformed_or_foreign_xml_fails_the_file_in_both_modes(
 def test_malformed_json_fails_the_file(tmp_path: Path, store: GraphStore) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"data": [')
-    with pytest.raises(RecordInvalid, match="not JSON"):
+    with pytest.raises(RecordInvalid, match="not valid JSON"):
         load_paths(store, path, lenient=True)
 
 

@@ -12,9 +12,9 @@ import pytest
 from loaders import codemeta
 from tests.loaders.cli_store import everything, pankg, refused, seeded_store
 
-# kind -> file names an empty file of that kind may have (SciCat is left out: loaders/scicat*.py are another
-# change's, and an empty SciCat file is already "not valid JSON").
+# kind -> file names an empty file of that kind may have.
 EMPTY_FILES = {
+    "scicat": ["Dataset.json", "OrigDatablock.json"],
     "icat": ["dump.yaml", "dump.xml"],
     "panosc": ["db.json"],
     "datacite": ["record.xml", "record.json"],
@@ -44,6 +44,8 @@ def test_an_empty_file_is_an_error_naming_it(tmp_path: Path, kind: str, name: st
     ("datacite", "records.json", '{"data": []}', "no DataCite records in it"),
     ("software", "catalogue.yaml", "software: []\n", "no software in it"),
     ("codemeta", "codemeta.json", "[]", "not a CodeMeta document: no records in it"),
+    ("scicat", "Dataset.json", "[]", "no dataset records in it"),
+    ("scicat", "PublishedData.json", " [ ] ", "no publisheddata records in it"),
 ])
 def test_a_file_without_records_is_an_error(tmp_path: Path, kind: str, name: str, text: str, message: str) -> None:
     data = seeded_store(tmp_path)
@@ -63,6 +65,8 @@ def test_a_file_without_records_is_an_error(tmp_path: Path, kind: str, name: str
     ("panosc", "no PaNOSC files (*.json) directly in"),
     ("rdf", "no RDF files (*.jsonld, *.nq, *.nt, *.owl, *.rdf, *.trig, *.ttl, *.xml) under"),
     ("software", "no software catalogue files (*.yaml, *.yml) under"),
+    ("scicat", "no SciCat collection files (Dataset*.json, Instrument*.json, Job*.json, OrigDatablock*.json, "
+               "Proposal*.json, PublishedData*.json, Sample*.json) directly in"),
 ])
 def test_a_folder_without_files_of_the_kind_is_an_error(tmp_path: Path, kind: str, message: str) -> None:
     data = seeded_store(tmp_path)
@@ -70,6 +74,8 @@ def test_a_folder_without_files_of_the_kind_is_an_error(tmp_path: Path, kind: st
     folder = tmp_path / "incoming"
     (folder / "sub").mkdir(parents=True)
     (folder / "notes.txt").write_text("not data")
+    if kind == "scicat":  # JSON, but no collection file: SciCat's users are no catalogue content
+        (folder / "User.json").write_text("[]")
     result = pankg("load", kind, folder, "--data", data)
     refused(result, f"{message} {folder}")
     assert everything(data) == before
