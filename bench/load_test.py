@@ -7,7 +7,8 @@ Builds (not timed) the demo of ``--datasets`` datasets into an on-disk store wit
 and runs three phases, each with ``--clients`` asyncio httpx clients sending one request after another:
 
 - warm-up (10 s), not counted;
-- normal (``--seconds``): a mix of GraphQL pages of 50 datasets with nested links (30 %), a dataset with its
+- normal (``--seconds``): each client waits as ``Retry-After`` says after a 503 (as a well-behaved client
+  does; the hostile client does not); a mix of GraphQL pages of 50 datasets with nested links (30 %), a dataset with its
   nested links (20 %), lineage (15 %), text + technique search with ``totalCount`` (15 %) and small SPARQL
   queries (20 %);
 - hostile (``--seconds``): the same clients, plus a hostile one that sends, one after another, runaway SPARQL
@@ -15,7 +16,9 @@ and runs three phases, each with ``--clients`` asyncio httpx clients sending one
   bombs (30 aliases of a 100-dataset page each).
 
 Per phase it prints, per kind: requests, p50 and p99 of the answers, the slowest answer against the
-deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), 503s (deliberate: the server was full)
+deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), as the client saw it and as the server timed
+it (``Server-Timing``: the client's own delays, fifty connections in one Python process on the same cores, not
+included), 503s (deliberate: the server was full)
 and errors (anything else that is not a 200: transport errors, 5xx, 4xx); the server's RSS (with its
 query workers) at start, after the warm-up and at the end of each phase; and how often its log says
 ``Traceback``, ``never awaited``, ``ERROR``. The baseline is the normal phase:
@@ -74,10 +77,14 @@ class Tally:
     """Answers of one phase, by kind."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    server: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """The slowest answer of each kind as the server timed it (``Server-Timing``), without the client's own delays."""
     busy: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def record(self, kind: str, seconds: float, status: int | str) -> None:
+    def record(self, kind: str, seconds: float, status: int | str, server: float = 0.0) -> None:
+        key = kind + ("" if status == 200 else " (503)" if status == 503 else " (error)")
+        self.server[key] = max(self.server[key], server)
         if status == 200:
             self.latencies[kind].append(seconds)
         elif status == 503:
@@ -124,7 +131,16 @@ def rss(server: psutil.Process) -> int:
     return total
 
 
-async def request(client: httpx.AsyncClient, kind: str, rng: random.Random, s: Samples) -> int | str:
+def server_seconds(response: httpx.Response) -> float:
+    """What ``Server-Timing: app;dur=<ms>`` says the server took."""
+    for part in response.headers.get("server-timing", "").split(";"):
+        if part.strip().startswith("dur="):
+            return float(part.strip()[4:]) / 1000
+    return 0.0
+
+
+async def request(client: httpx.AsyncClient, kind: str, rng: random.Random, s: Samples) -> tuple[int | str, float]:
+    """The status of one request of ``kind`` (or what went wrong) and the server's own time for it."""
     try:
         if kind == "page":
             after = None if rng.random() < 0.5 else rng.choice(_CURSORS or [None])
@@ -144,25 +160,30 @@ async def request(client: httpx.AsyncClient, kind: str, rng: random.Random, s: S
             got = await client.get("/sparql", params={"query": SPARQL_SMALL.format(pid=rng.choice(s.pids))},
                                    headers={"accept": "application/sparql-results+json"})
     except httpx.HTTPError as exc:
-        return type(exc).__name__
+        return type(exc).__name__, 0.0
     if got.status_code == 200 and kind != "sparql" and "errors" in got.json():
-        return "200 with errors: " + json.dumps(got.json()["errors"])[:120]
-    return got.status_code
+        return "200 with errors: " + json.dumps(got.json()["errors"])[:120], server_seconds(got)
+    return got.status_code, server_seconds(got)
 
 
 _CURSORS: list[str] = []
+RETRY_AFTER = 1.0
+"""What pankg's 503s say (``Retry-After: 1``): a normal client waits that long before its next request."""
 MIX = [("page", 30), ("node", 20), ("lineage", 15), ("search", 15), ("sparql", 20)]
 
 
 async def client_loop(url: str, until: float, tally: Tally, s: Samples, seed: int) -> None:
+    """One well-behaved client: one request after another; after a 503 it waits as ``Retry-After`` says."""
     rng = random.Random(seed)
     kinds, weights = zip(*MIX)
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         while time.monotonic() < until:
             kind = rng.choices(kinds, weights)[0]
             started = time.monotonic()
-            status = await request(client, kind, rng, s)
-            tally.record(kind, time.monotonic() - started, status)
+            status, server = await request(client, kind, rng, s)
+            tally.record(kind, time.monotonic() - started, status, server)
+            if status == 503:
+                await asyncio.sleep(min(RETRY_AFTER, until - time.monotonic()))
 
 
 async def hostile_loop(url: str, until: float, tally: Tally, graphql: bool) -> None:
@@ -178,9 +199,10 @@ async def hostile_loop(url: str, until: float, tally: Tally, graphql: bool) -> N
                 else:
                     got = await client.get("/sparql", params={"query": RUNAWAY[k % 2]})
                 status: int | str = got.status_code
+                server = server_seconds(got)
             except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            tally.record(kind, time.monotonic() - started, status)
+                status, server = type(exc).__name__, 0.0
+            tally.record(kind, time.monotonic() - started, status, server)
             k += 1
 
 
@@ -196,15 +218,18 @@ async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: boo
 
 def report(name: str, tally: Tally, seconds: float) -> dict[str, float]:
     print(f"\n{name}: {sum(len(v) for v in tally.latencies.values()):,} answers in {seconds:g} s")
-    print(f"  {'kind':<22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max s':>7} {'promise':>7} {'503':>5} {'errors':>6}")
+    print(f"  {'kind':<22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max s':>7} {'server':>7} {'promise':>7} {'503':>5} "
+          f"{'errors':>6}")
     p99s: dict[str, float] = {}
     for kind in sorted(tally.latencies):
         values = tally.latencies[kind]
         base = kind.split(" (")[0]
         promise = PROMISED["sparql" if "sparql" in base else "graphql"]
         late = " LATE" if max(values) > promise else ""
+        late += " (server LATE)" if tally.server.get(kind, 0.0) > promise else ""
         print(f"  {kind:<22} {len(values):>6} {percentile(values, .5) * 1000:>8.1f} {percentile(values, .99) * 1000:>8.1f} "
-              f"{max(values):>7.2f} {promise:>7.1f} {tally.busy.get(kind, 0):>5} {len(tally.errors.get(kind, [])):>6}{late}")
+              f"{max(values):>7.2f} {tally.server.get(kind, 0.0):>7.2f} {promise:>7.1f} {tally.busy.get(kind, 0):>5} "
+              f"{len(tally.errors.get(kind, [])):>6}{late}")
         if " (" not in kind and not kind.startswith("hostile"):
             p99s[kind] = percentile(values, .99)
     answered = sum(len(v) for k, v in tally.latencies.items() if not k.startswith("hostile"))

@@ -257,7 +257,7 @@ class Authenticate:
     A request with an ``Authorization`` the server does not accept gets 401 on every route, ``/`` and
     ``/healthz`` included (``docs/access.md``). Every answer says it depends on who asks:
     ``Vary: Authorization`` and, unless the view chose its own (GraphiQL's files are the same for all),
-    ``Cache-Control: private``.
+    ``Cache-Control: private``; and how long the server took: ``Server-Timing: app;dur=<ms>``.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -267,6 +267,7 @@ class Authenticate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        arrived = time.monotonic()
         tokens = getattr(scope["app"].state, "tokens", None) if "app" in scope else None
         try:
             caller = authenticate(Headers(scope=scope).get("authorization"), tokens)
@@ -281,6 +282,8 @@ class Authenticate:
                 headers.add_vary_header("Authorization")
                 if "cache-control" not in headers:
                     headers["Cache-Control"] = "private"
+                # How long the server took, as the client cannot tell apart from the network (W3C Server Timing).
+                headers.append("Server-Timing", f"app;dur={(time.monotonic() - arrived) * 1000:.1f}")
             await send(message)
 
         await self.app(scope, receive, send_private)

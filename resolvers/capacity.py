@@ -29,9 +29,11 @@ import asyncio
 import collections
 import contextlib
 import math
+import os
+import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -68,20 +70,39 @@ class ServiceTime:
     """
 
     ALPHA, BETA = 0.2, 0.25
+    HALF_LIFE = 30.0
+    """Seconds over which an estimate nothing renews loses half its weight (:meth:`long_run`)."""
 
     def __init__(self) -> None:
         self.mean = 0.0
         self.deviation = 0.0
+        self.last = 0.0
+        self.inside = 0
+        """Requests of this kind running now (a gate's kinds): one at a time may measure a kind that was slow."""
         self._seen = False
         self._lock = threading.Lock()
 
     def add(self, seconds: float) -> None:
         with self._lock:
+            self.last = time.monotonic()
             if not self._seen:
                 self.mean, self.deviation, self._seen = seconds, seconds / 2, True
                 return
             self.deviation += self.BETA * (abs(seconds - self.mean) - self.deviation)
             self.mean += self.ALPHA * (seconds - self.mean)
+
+    @property
+    def measured(self) -> bool:
+        return self._seen
+
+    def long_run(self, faded: bool = True) -> float:
+        """A long run of one more: mean + 2 deviations, fading (``faded``) with the time since the last one
+        ended: an estimate that refuses every request of a kind is never renewed, so after a while one is let
+        through to measure again."""
+        if not self._seen:
+            return 0.0
+        fade = 0.5 ** ((time.monotonic() - self.last) / self.HALF_LIFE) if faded else 1.0
+        return (self.mean + 2 * self.deviation) * fade
 
     def wait(self, ahead: int, servers: int) -> float:
         """The expected wait behind ``ahead`` jobs served ``servers`` at a time."""
@@ -101,7 +122,7 @@ class Lane:
         self.service = ServiceTime()
         self._pending = 0
         self._lock = threading.Lock()
-        initializer = _sandbox_thread if sandboxed else None
+        initializer = _sandbox_thread if sandboxed else _background_thread
         self._executor = ThreadPoolExecutor(threads, f"pankg-{name}", initializer=initializer)
 
     @property
@@ -166,15 +187,30 @@ class Gate:
     """At most ``concurrent`` requests inside at once and ``queue`` more waiting their turn, on the event loop.
 
     For GraphQL: every request inside costs the event loop Python work (resolvers, results), so fifty at once
-    left none of them enough of it and all answered late. A request that finds the queue full, or that by
-    the recent service time would not get in before its deadline, is refused at once (503); one that waits
-    and does not get in by its deadline is :class:`DeadlineExceeded`. Waiters are plain futures of the loop
-    they wait on, so one gate serves any loop (tests run each request in a loop of its own).
+    left none of them enough of it and all answered late. Requests are reckoned by *kind* (the GraphQL view
+    gives the names of a document's root fields): a look-up by PID takes milliseconds where a page of fifty
+    datasets sorted over a million takes seconds. A request is refused at once (503) when the queue is full,
+    when requests of its kind have lately taken longer than its time limit (:meth:`ServiceTime.long_run`), or
+    when its wait for a place and its own run would end after its deadline; one that waits and does not get
+    in by its deadline is :class:`ServerBusy` too. A request inside that runs out of time while others are
+    inside or waiting is :class:`ServerBusy` too (the server was full: try again), and only one that had the
+    server to itself is the client's timeout (ask for less). Waiters are plain futures of the loop they wait
+    on, so one gate serves any loop (tests run each request in a loop of its own).
     """
+
+    KINDS = 256
+    """Kinds whose times are kept (the most recently seen)."""
+    SLOW = 1.0
+    """Seconds of a long run (:meth:`ServiceTime.long_run`) past which a kind is *slow*: slow requests may hold
+    at most half the places, so that look-ups always find one (before, pages of fifty filled every place and
+    a look-up by PID waited seconds behind them)."""
 
     def __init__(self, name: str, concurrent: int, queue: int) -> None:
         self.name, self.concurrent, self.queue = name, concurrent, queue
+        self.slow_places = max(1, concurrent // 2)
         self.service = ServiceTime()
+        self.kinds: collections.OrderedDict[Hashable, ServiceTime] = collections.OrderedDict()
+        self._slow_inside = 0
         self._inside = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
@@ -182,31 +218,80 @@ class Gate:
     def waiting(self) -> int:
         return len(self._waiters)
 
+    def crowded(self, inside: bool = True) -> bool:
+        """True while another request is inside or any waits (``inside``: the caller holds a place itself): a
+        request out of time now lost its time to load."""
+        return self._inside > (1 if inside else 0) or bool(self._waiters)
+
+    def kind(self, kind: Hashable | None) -> ServiceTime:
+        """The times of requests of ``kind`` (all requests' when None)."""
+        if kind is None:
+            return self.service
+        known = self.kinds.get(kind)
+        if known is None:
+            known = self.kinds[kind] = ServiceTime()
+            while len(self.kinds) > self.KINDS:
+                self.kinds.popitem(last=False)
+        self.kinds.move_to_end(kind)
+        return known
+
+    def is_slow(self, kind: Hashable | None) -> bool:
+        """True for a kind whose requests have lately taken longer than :data:`SLOW`."""
+        return kind is not None and self.kind(kind).long_run() > self.SLOW
+
     @contextlib.asynccontextmanager
-    async def enter(self, deadline: float) -> AsyncIterator[None]:
-        """Hold a place inside until the block ends; raises :class:`ServerBusy` or :class:`DeadlineExceeded`."""
+    async def enter(self, deadline: float, kind: Hashable | None = None,
+                    wait_until: float | None = None) -> AsyncIterator[None]:
+        """Hold a place inside until the block ends; raises :class:`ServerBusy` or :class:`DeadlineExceeded`.
+        A request waits for its turn until ``wait_until`` at the latest (default: its deadline)."""
+        times = self.kind(kind)
+        own = times.long_run()
+        slow_kind = kind is not None and own > self.SLOW
+        if slow_kind and self._slow_inside >= self.slow_places:
+            raise ServerBusy(f"the server is busy: {self._slow_inside} requests like this one (about "
+                             f"{times.mean:.1f} s each lately) are running, the most at once; try again in a moment")
+        # One at a time measures a kind that was slow, and two a kind not measured yet (at start, twenty pages
+        # of a million datasets let in before the first had ended all ran out of time).
+        unknown = times is not self.service and not times.measured
+        slow = times.long_run(faded=False) > deadline - time.monotonic()
+        if own > deadline - time.monotonic() or (slow and times.inside > 0) or (unknown and times.inside > 1):
+            raise ServerBusy(f"the server is busy: requests like this one have taken about {times.mean:.0f} s "
+                             "lately, longer than their time limit; ask for less (a smaller page), or try later")
         if self._inside < self.concurrent and not self._waiters:
             self._inside += 1
         else:
             if len(self._waiters) >= self.queue:
                 raise ServerBusy(f"the server is busy: {self.concurrent} {self.name} running and {self.queue} "
                                  "waiting; try again in a moment")
-            if self.service.answer(len(self._waiters) + 1, self.concurrent) > deadline - time.monotonic():
+            if self.service.wait(len(self._waiters) + 1, self.concurrent) + own > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(turn)
             try:
-                await asyncio.wait_for(turn, max(0.0, deadline - time.monotonic()))
+                await asyncio.wait_for(turn, max(0.0, (wait_until or deadline) - time.monotonic()))
             except asyncio.TimeoutError:
                 if turn in self._waiters:
                     self._waiters.remove(turn)
-                raise DeadlineExceeded(f"{self.name}: no turn before the time limit") from None
+                raise ServerBusy(f"the server was too busy to take this within its time limit ({self._inside} "
+                                 f"{self.name} running); try again in a moment") from None
         started = time.monotonic()
+        times.inside += 1
+        self._slow_inside += slow_kind
         try:
             yield
+        except (asyncio.TimeoutError, DeadlineExceeded):
+            if self.crowded():  # out of time because others were served: the server was full
+                raise ServerBusy(f"the server was too busy to answer this within its time limit ({self._inside} "
+                                 f"{self.name} running, {len(self._waiters)} waiting); try again in a moment") from None
+            raise
         finally:
-            self.service.add(time.monotonic() - started)
+            times.inside -= 1
+            self._slow_inside -= slow_kind
+            took = time.monotonic() - started
+            self.service.add(took)
+            if times is not self.service:
+                times.add(took)
             self._leave()
 
     def _leave(self) -> None:
@@ -223,7 +308,26 @@ class Gate:
         self._inside -= 1
 
 
+BACKGROUND_NICE = 5
+"""How much less CPU a lane thread gets than the event loop when both want it: on two cores, four query threads
+and the worker processes left the loop waiting for a core, and answers due at a deadline came half a second
+late. Linux only (a thread's own nice value); elsewhere nothing changes."""
+
+
+def lower_priority() -> None:
+    """Give the calling thread (Linux) or process the :data:`BACKGROUND_NICE` nice value; never fails."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id() if sys.platform == "linux" else 0, BACKGROUND_NICE)
+    except (OSError, AttributeError):
+        pass
+
+
+def _background_thread() -> None:
+    lower_priority()
+
+
 def _sandbox_thread() -> None:
+    lower_priority()
     try:
         sandbox.deny_network()
     except sandbox.SandboxUnavailable:

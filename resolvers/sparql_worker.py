@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
 from graph.store import GraphStore
+from resolvers.capacity import BACKGROUND_NICE
 from resolvers.federation import refused_by_sandbox
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
@@ -197,6 +198,10 @@ def serve(conn: Connection, path: str, memory_mb: int, network: bool = False) ->
             sandbox.deny_network(whole_process=True)
         except sandbox.SandboxUnavailable:
             pass  # the server refuses, from the parsed query, what could reach the network (resolvers.federation)
+    try:
+        os.nice(BACKGROUND_NICE)  # the server's event loop gets a core first: its answers are due at deadlines
+    except OSError:
+        pass
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it will close the pipe
     while True:

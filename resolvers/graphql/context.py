@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import DocumentNode
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -29,7 +30,8 @@ from resolvers.graphql.sparql import PROLOGUE, OutOfTime, python
 
 PER_REQUEST = 2
 """Store queries one request may have in the ``reads`` lane at once: 30 aliased pages in one document go two
-by two, so one request cannot take every thread from the others."""
+by two, so one request cannot take every thread from the others. A request of a slow kind (the gate's
+:meth:`~resolvers.capacity.Gate.is_slow`) has one at a time."""
 
 REQUEST_SECONDS = 10.0
 """Default time limit of a request (``PANKG_GRAPHQL_TIMEOUT``): no store query starts after it, and the HTTP
@@ -53,6 +55,8 @@ class Context:
     started: float = field(default_factory=time.monotonic)
     reads: Lane | None = None
     """The app's ``reads`` lane; None (a schema executed directly, in tests): Starlette's thread pool."""
+    document: DocumentNode | None = None
+    """The document, when the HTTP view has parsed it already (to know its kind): not parsed twice."""
     queries: int = 0
     share: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(PER_REQUEST))
     batch: BatchLoader = field(init=False)

@@ -17,7 +17,9 @@ it, and our errors must never be a traceback or a plain-text 500. The rules, in 
 
 The time limit (``PANKG_GRAPHQL_TIMEOUT``, 10 s) runs from the request's arrival, and the answer comes by then
 (plus :data:`GRACE`): the view stops waiting at the deadline whatever is still running, and store work that
-has not started by then never starts (:mod:`resolvers.capacity`).
+has not started by then never starts (:mod:`resolvers.capacity`). A request that ran out of time while
+other requests were running or waiting lost its time to load, not to its own size: it is answered 503 with
+``Retry-After`` (try again), and 504 only when it had the server to itself (ask for less).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import json
 import time
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -36,8 +38,8 @@ from graph.errors import PankgError
 from graph.store import GraphStore
 from resolvers.capacity import DeadlineExceeded, Gate, ServerBusy, lane, limits_of
 from resolvers.graphql import ide
-from resolvers.graphql.context import Context, scope_for
-from resolvers.graphql.safety import MAX_TOKENS
+from resolvers.graphql.context import PER_REQUEST, Context, scope_for
+from resolvers.graphql.safety import MAX_TOKENS, parse_checked
 from resolvers.graphql.schema import make_schema
 from resolvers.graphql.sparql import OutOfTime
 from resolvers.negotiation import NotAcceptable, negotiate
@@ -47,6 +49,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 GRACE = 0.5
 """Seconds past the time limit by which an answer (the 504) is sent."""
+TURN_MARGIN = 1.0
+"""A request still waiting for its turn this close to its deadline gives up (503): it could do nothing useful in
+what is left, and its answer must leave in time."""
 
 
 class BadRequest(Exception):
@@ -99,18 +104,20 @@ def _busy(exc: ServerBusy, media: str) -> Response:
     return _error(str(exc), 503, media, **{"Retry-After": str(exc.retry_after)})
 
 
-async def _is_query_off_loop(document: str, operation: str | None) -> bool:
-    return await asyncio.to_thread(_is_query, document, operation)
-
-
-def _is_query(document: str, operation: str | None) -> bool:
-    """GET may only run queries (a mutation must not ride on a link)."""
+def read_document(query: str, operation: str | None) -> tuple[DocumentNode | None, bool, tuple[str, ...] | None]:
+    """The parsed document (None if it does not parse: execution reports why), whether the operation chosen is
+    a query (GET may run nothing else), and its kind for the gate: the names of its root fields, so that a page
+    of fifty and a look-up by PID are each reckoned by what their like took lately (:class:`Gate`)."""
     try:
-        ops = [d for d in parse(document, max_tokens=MAX_TOKENS).definitions if isinstance(d, OperationDefinitionNode)]
+        document = parse_checked(query, {"max_tokens": MAX_TOKENS})
     except GraphQLError:
-        return True  # let execution report the syntax error
+        return None, True, None
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
-    return all(o.operation == OperationType.QUERY for o in chosen)
+    names = sorted(sel.name.value if isinstance(sel, FieldNode) else "..." for o in chosen
+                   for sel in o.selection_set.selections)
+    kind = tuple(names[:8]) + ((f"+{len(names) - 8}",) if len(names) > 8 else ())
+    return document, all(o.operation == OperationType.QUERY for o in chosen), kind
 
 
 class GraphQLView:
@@ -139,14 +146,16 @@ class GraphQLView:
             params = await _params(request, limits.graphql_body)
         except BadRequest as exc:
             return _error(str(exc), exc.status, media)
-        if request.method == "GET" and not await _is_query_off_loop(params["query"], params.get("operationName")):
+        document, is_query, kind = await asyncio.to_thread(read_document, params["query"], params.get("operationName"))
+        if request.method == "GET" and not is_query:
             return _error("only queries may be sent with GET; POST mutations", 405, media, Allow="POST")
         store: GraphStore = request.app.state.store
-        context = Context(store=store, scope=scope_for(request), seconds=limits.graphql_seconds,
-                          started=started, reads=reads)
         gate: Gate = request.app.state.graphql_gate
+        context = Context(store=store, scope=scope_for(request), seconds=limits.graphql_seconds,
+                          started=started, reads=reads, document=document,
+                          share=asyncio.Semaphore(1 if gate.is_slow(kind) else PER_REQUEST))
         try:
-            async with gate.enter(context.deadline):
+            async with gate.enter(context.deadline, kind, wait_until=context.deadline - TURN_MARGIN):
                 result = await asyncio.wait_for(
                     self.schema.execute(params["query"], variable_values=params.get("variables"),
                                         context_value=context, operation_name=params.get("operationName")),
@@ -160,6 +169,10 @@ class GraphQLView:
                           media)
         errors = result.errors or []
         busy = next((e.original_error for e in errors if isinstance(e.original_error, ServerBusy)), None)
+        out_of_time = any(isinstance(e.original_error, OutOfTime) for e in errors)
+        late = out_of_time and not result.data
+        if out_of_time and gate.crowded(inside=False):  # time lost to a full server, not to asking too much
+            busy = ServerBusy("the server was too busy to answer this within its time limit; try again in a moment")
         if busy is not None:
             return _busy(busy, media)
         body: dict[str, Any] = {}
@@ -169,7 +182,6 @@ class GraphQLView:
         executed = result.data is not None or not errors or any(e.path for e in errors)
         if executed:
             body["data"] = result.data
-        late = not result.data and any(isinstance(e.original_error, OutOfTime) for e in errors)
         status = 200 if media == JSON else 504 if late else 200 if executed else 400
         return _reply(body, status, media)
 

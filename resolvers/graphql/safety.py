@@ -97,7 +97,10 @@ class OffLoop(SchemaExtension):
     async def on_parse(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is None and ctx.query:
-            ctx.graphql_document = await _offload(ctx.context, parse_checked, ctx.query, dict(ctx.parse_options))
+            parsed = getattr(ctx.context, "document", None)  # parsed by the HTTP view with the same limits
+            if parsed is None:
+                parsed = await _offload(ctx.context, parse_checked, ctx.query, dict(ctx.parse_options))
+            ctx.graphql_document = parsed
         yield
 
     async def on_validate(self) -> AsyncIterator[None]:

@@ -150,8 +150,11 @@ def test_an_expired_token_is_refused(tmp_path: Path) -> None:
                                   "/", "/api/stats"])
 @pytest.mark.parametrize("token", [None, TEAM])
 def test_answers_are_private_to_their_caller(tokens_file: Path, path: str, token: str | None) -> None:
-    """What a token sees must never be served from a shared cache to someone else."""
+    """What a token sees must never be served from a shared cache to someone else; every answer says how long the
+    server took on it (Server-Timing), which a client cannot tell apart from its own delays."""
     got = call(loaded(), tokens_file, "GET", path, token, headers={"accept": "text/turtle, application/json"})
     assert got.status_code == 200, got.text
     assert got.headers["cache-control"] == "private"
     assert "Authorization" in [v.strip() for v in got.headers["vary"].split(",")]
+    metric, duration = got.headers["server-timing"].split(";dur=")  # how long the server itself took
+    assert metric == "app" and 0 < float(duration) < 60_000

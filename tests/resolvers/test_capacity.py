@@ -279,7 +279,7 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
 
 def test_the_gate_queues_sheds_and_keeps_deadlines() -> None:
     """GraphQL requests pass a gate: a few execute, some wait, the rest (or any that would not get in before its
-    deadline, by the recent service time) are refused at once."""
+    deadline, by the recent service time) are refused at once; one that waits in vain is told the server was full."""
     from resolvers.capacity import Gate
 
     async def run() -> None:
@@ -311,12 +311,100 @@ def test_the_gate_queues_sheds_and_keeps_deadlines() -> None:
                 pass
         assert time.monotonic() - started < 0.1
         gate.service.mean, gate.service.deviation = 0.05, 0.0
-        with pytest.raises(DeadlineExceeded):  # admitted, but the holder does not leave in time
+        with pytest.raises(ServerBusy, match="too busy"):  # admitted to wait, but the holder does not leave in time
             async with gate.enter(time.monotonic() + 0.3):
                 pass
         release.set()
         await holder
         async with gate.enter(time.monotonic() + 1.0):  # the place is free again
+            pass
+
+    asyncio.run(run())
+
+
+def test_the_gate_reckons_each_kind_by_its_own_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of fifty that took 12 s lately are refused at once, even with places free; a look-up by PID is let
+    in; once nothing has renewed the pages' times for a while, one is let through to measure again."""
+    from resolvers.capacity import Gate, ServiceTime
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=4, queue=4)
+        gate.kind(("datasets",)).add(12.0)
+        gate.kind(("dataset",)).add(0.05)
+        with pytest.raises(ServerBusy, match="about 12 s"):
+            async with gate.enter(time.monotonic() + 10, ("datasets",)):
+                pass
+        async with gate.enter(time.monotonic() + 10, ("dataset",)):
+            pass
+        monkeypatch.setattr(ServiceTime, "HALF_LIFE", 0.01)  # a long while without a page: ten half-lives
+        await asyncio.sleep(0.1)
+        async with gate.enter(time.monotonic() + 10, ("datasets",)):
+            pass
+
+    asyncio.run(run())
+
+
+def test_a_document_is_parsed_once_and_known_by_its_root_fields() -> None:
+    from resolvers.graphql.http import read_document
+
+    document, is_query, kind = read_document("query Q { b: datasets(first: 2) { totalCount } dataset(pid: \"x\") { pid } }",
+                                             None)
+    assert document is not None and is_query and kind == ("dataset", "datasets")
+    assert read_document("{ not closed", None) == (None, True, None)
+
+
+def test_out_of_time_in_a_full_gate_is_busy_alone_it_is_a_timeout() -> None:
+    """Out of time while others were served: the server was full (503, try again). Alone: ask for less."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=2, queue=2)
+        with pytest.raises(asyncio.TimeoutError):
+            async with gate.enter(time.monotonic() + 5):
+                await asyncio.wait_for(asyncio.sleep(1), 0.01)
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with gate.enter(time.monotonic() + 5):
+                await release.wait()
+
+        other = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        with pytest.raises(ServerBusy, match="too busy"):
+            async with gate.enter(time.monotonic() + 5):
+                await asyncio.wait_for(asyncio.sleep(1), 0.01)
+        release.set()
+        await other
+
+    asyncio.run(run())
+
+
+def test_slow_kinds_leave_places_for_look_ups() -> None:
+    """Pages that take seconds hold at most half the places: with two of them inside a gate of four, a third page
+    is refused at once while a look-up by PID still gets in."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=4, queue=4)
+        gate.kind(("datasets",)).add(3.0)
+        gate.kind(("dataset",)).add(0.02)
+        assert gate.is_slow(("datasets",)) and not gate.is_slow(("dataset",))
+        release = asyncio.Event()
+
+        async def page() -> None:
+            async with gate.enter(time.monotonic() + 10, ("datasets",)):
+                await release.wait()
+
+        pages = [asyncio.ensure_future(page()) for _ in range(2)]
+        await asyncio.sleep(0)
+        with pytest.raises(ServerBusy, match="requests like this one"):
+            async with gate.enter(time.monotonic() + 10, ("datasets",)):
+                pass
+        async with gate.enter(time.monotonic() + 10, ("dataset",)):
+            pass
+        release.set()
+        await asyncio.gather(*pages)
+        async with gate.enter(time.monotonic() + 10, ("datasets",)):  # the slow places are free again
             pass
 
     asyncio.run(run())
