@@ -1,6 +1,7 @@
 """Load test: 50 clients for 60 s against a real ``pankg serve``, with and without a hostile client.
 
     python bench/load_test.py [--datasets 20000] [--clients 50] [--seconds 60] [--store DIR]
+                              [--hostile both|sparql|graphql|none] [--log FILE]
 
 Builds (not timed) the demo of ``--datasets`` datasets into an on-disk store with ``pankg demo`` (or reuses
 ``--store DIR`` if it holds one), starts ``pankg serve`` on 127.0.0.1 (its own process, default limits),
@@ -13,7 +14,8 @@ and runs three phases, each with ``--clients`` asyncio httpx clients sending one
   queries (20 %);
 - hostile (``--seconds``): the same clients, plus a hostile one that sends, one after another, runaway SPARQL
   (a cross product over every triple, a property path over every link) and, at the same time, GraphQL alias
-  bombs (30 aliases of a 100-dataset page each).
+  bombs (30 aliases of a 100-dataset page each); ``--hostile`` sends one of the two only, or nothing (``none``:
+  the noise between two normal phases).
 
 Per phase it prints, per kind: requests, p50 and p99 of the answers, the slowest answer against the
 deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), as the client saw it and as the server timed
@@ -206,12 +208,14 @@ async def hostile_loop(url: str, until: float, tally: Tally, graphql: bool) -> N
             k += 1
 
 
-async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: bool) -> Tally:
+async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: str = "") -> Tally:
     tally = Tally()
     until = time.monotonic() + seconds
     loops = [client_loop(url, until, tally, s, seed) for seed in range(clients)]
-    if hostile:
-        loops += [hostile_loop(url, until, tally, graphql=False), hostile_loop(url, until, tally, graphql=True)]
+    if hostile in ("both", "sparql"):
+        loops.append(hostile_loop(url, until, tally, graphql=False))
+    if hostile in ("both", "graphql"):
+        loops.append(hostile_loop(url, until, tally, graphql=True))
     await asyncio.gather(*loops)
     return tally
 
@@ -250,6 +254,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--store", help="reuse (or make) the demo store in this directory")
     parser.add_argument("--log", help="keep the server's log in this file")
+    parser.add_argument("--hostile", choices=["both", "sparql", "graphql", "none"], default="both",
+                        help="what the hostile client sends: runaway SPARQL, GraphQL alias bombs, both at once, or none (the noise between two normal phases)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pankg-load-") as tmp:
         store = args.store or str(Path(tmp) / "kg")
@@ -267,12 +273,12 @@ def main() -> None:
                 async with httpx.AsyncClient(base_url=url, timeout=60) as client:
                     s = await samples(client)
                 print(f"{len(s.pids)} datasets, {len(s.derived)} derived, {len(s.techniques)} techniques sampled")
-                await phase(url, args.warmup, args.clients, s, hostile=False)
+                await phase(url, args.warmup, args.clients, s, hostile="")
                 memory["after warm-up"] = rss(proc)
-                normal = await phase(url, args.seconds, args.clients, s, hostile=False)
+                normal = await phase(url, args.seconds, args.clients, s, hostile="")
                 memory["after normal"] = rss(proc)
                 base = report(f"normal, {args.clients} clients", normal, args.seconds)
-                hostile = await phase(url, args.seconds, args.clients, s, hostile=True)
+                hostile = await phase(url, args.seconds, args.clients, s, hostile=args.hostile)
                 memory["after hostile"] = rss(proc)
                 loaded = report(f"with a hostile client, {args.clients} + 1 clients (2 connections)", hostile,
                                 args.seconds)

@@ -12,7 +12,8 @@ has its own :class:`Lane`:
   cancelled, and a job whose deadline has passed when a thread picks it up is dropped unrun;
 - a job that outlives its caller (a store query cannot be stopped) keeps its thread and counts as running
   until it ends, so the lane's capacity is the truth about what the machine is doing;
-- a lane's threads may be put in the network sandbox (:mod:`graph.sandbox`) when they start;
+- a lane's threads may be put in the network sandbox (:mod:`graph.sandbox`) when they start; they run below
+  the event loop, and a job that runs long below the short ones (:mod:`resolvers.priority`);
 - a job that, by the lane's recent service time (:class:`ServiceTime`), would not be done before its deadline
   (its wait and its own run) is refused at once too: a deliberate 503 is better than a timeout that kept the
   server busy.
@@ -29,8 +30,6 @@ import asyncio
 import collections
 import contextlib
 import math
-import os
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Hashable
@@ -42,6 +41,7 @@ from starlette.requests import Request
 from graph import sandbox
 from graph.errors import PankgError, QueryTimeout
 from resolvers.limits import ServerLimits
+from resolvers.priority import DEMOTER, THREADS_OWN_PRIORITY, lower_priority, own_id
 
 T = TypeVar("T")
 
@@ -174,10 +174,13 @@ class Lane:
         if time.monotonic() >= deadline:  # the caller has given up: do not start work nobody waits for
             raise DeadlineExceeded(f"{what} ran out of time before it started")
         started = time.monotonic()
+        watched = DEMOTER.start(own_id()) if THREADS_OWN_PRIORITY else None  # a long job yields to short ones
         try:
             return fn(*args)
         finally:
             self.service.add(time.monotonic() - started)
+            if watched is not None and DEMOTER.end(watched):
+                lower_priority()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -201,9 +204,15 @@ class Gate:
     KINDS = 256
     """Kinds whose times are kept (the most recently seen)."""
     SLOW = 1.0
-    """Seconds of a long run (:meth:`ServiceTime.long_run`) past which a kind is *slow*: slow requests may hold
-    at most half the places, so that look-ups always find one (before, pages of fifty filled every place and
+    """Seconds of a long run (:meth:`ServiceTime.long_run`) past which a kind is *slow* (a kind not measured yet
+    is slow too, until its first request ends): slow requests may hold at most half the places, so that
+    look-ups always find one (before, pages of fifty filled every place and
     a look-up by PID waited seconds behind them)."""
+
+    CUT_RUN = 2.0
+    """What a run cut at its deadline counts for, times its length: it would have taken longer, and a kind that
+    is let through once its times have faded (:meth:`ServiceTime.long_run`) should not come back every half
+    minute to take a place for its whole time limit."""
 
     def __init__(self, name: str, concurrent: int, queue: int) -> None:
         self.name, self.concurrent, self.queue = name, concurrent, queue
@@ -212,7 +221,8 @@ class Gate:
         self.kinds: collections.OrderedDict[Hashable, ServiceTime] = collections.OrderedDict()
         self._slow_inside = 0
         self._inside = 0
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._waiters: collections.deque[tuple[asyncio.Future[None], bool]] = collections.deque()
+        """Requests waiting for a place, first come first served: each its future and whether its kind is slow."""
 
     @property
     def waiting(self) -> int:
@@ -236,8 +246,12 @@ class Gate:
         return known
 
     def is_slow(self, kind: Hashable | None) -> bool:
-        """True for a kind whose requests have lately taken longer than :data:`SLOW`."""
-        return kind is not None and self.kind(kind).long_run() > self.SLOW
+        """True for a kind whose requests have lately taken longer than :data:`SLOW`, or that has not been
+        measured yet (thirty aliases of a page of a hundred are a kind never seen before)."""
+        if kind is None:
+            return False
+        times = self.kind(kind)
+        return not times.measured or times.long_run() > self.SLOW
 
     @contextlib.asynccontextmanager
     async def enter(self, deadline: float, kind: Hashable | None = None,
@@ -246,19 +260,23 @@ class Gate:
         A request waits for its turn until ``wait_until`` at the latest (default: its deadline)."""
         times = self.kind(kind)
         own = times.long_run()
-        slow_kind = kind is not None and own > self.SLOW
+        slow_kind = self.is_slow(kind)
         if slow_kind and self._slow_inside >= self.slow_places:
             raise ServerBusy(f"the server is busy: {self._slow_inside} requests like this one (about "
                              f"{times.mean:.1f} s each lately) are running, the most at once; try again in a moment")
-        # One at a time measures a kind that was slow, and two a kind not measured yet (at start, twenty pages
-        # of a million datasets let in before the first had ended all ran out of time).
+        # One at a time measures a kind that was too slow, or one not measured yet (at start, twenty pages of a
+        # million datasets let in before the first had ended all ran out of time).
         unknown = times is not self.service and not times.measured
         slow = times.long_run(faded=False) > deadline - time.monotonic()
-        if own > deadline - time.monotonic() or (slow and times.inside > 0) or (unknown and times.inside > 1):
+        if unknown and times.inside > 0:
+            raise ServerBusy("the server is busy: a request like this one, the first of its kind, is running; its time "
+                             "tells whether more may run at once; try again in a moment")
+        if own > deadline - time.monotonic() or (slow and times.inside > 0):
             raise ServerBusy(f"the server is busy: requests like this one have taken about {times.mean:.0f} s "
                              "lately, longer than their time limit; ask for less (a smaller page), or try later")
-        if self._inside < self.concurrent and not self._waiters:
+        if self._inside < self.concurrent and not self._next_waiter():
             self._inside += 1
+            self._slow_inside += slow_kind
         else:
             if len(self._waiters) >= self.queue:
                 raise ServerBusy(f"the server is busy: {self.concurrent} {self.name} running and {self.queue} "
@@ -267,20 +285,27 @@ class Gate:
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._waiters.append(turn)
+            waiter = (turn, slow_kind)
+            self._waiters.append(waiter)
             try:
                 await asyncio.wait_for(turn, max(0.0, (wait_until or deadline) - time.monotonic()))
-            except asyncio.TimeoutError:
-                if turn in self._waiters:
-                    self._waiters.remove(turn)
+            except BaseException as exc:  # out of time, or the client went away
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+                elif turn.done() and not turn.cancelled():  # handed a place just as it gave up: pass it on
+                    self._slow_inside -= slow_kind
+                    self._leave()
+                if not isinstance(exc, asyncio.TimeoutError):
+                    raise
                 raise ServerBusy(f"the server was too busy to take this within its time limit ({self._inside} "
                                  f"{self.name} running); try again in a moment") from None
         started = time.monotonic()
         times.inside += 1
-        self._slow_inside += slow_kind
+        cut = False
         try:
             yield
         except (asyncio.TimeoutError, DeadlineExceeded):
+            cut = True
             if self.crowded():  # out of time because others were served: the server was full
                 raise ServerBusy(f"the server was too busy to answer this within its time limit ({self._inside} "
                                  f"{self.name} running, {len(self._waiters)} waiting); try again in a moment") from None
@@ -290,36 +315,32 @@ class Gate:
             self._slow_inside -= slow_kind
             took = time.monotonic() - started
             self.service.add(took)
-            if times is not self.service:
-                times.add(took)
+            if times is not self.service:  # a run cut at its deadline would have taken longer: reckoned at twice
+                times.add(took * (self.CUT_RUN if cut else 1))
             self._leave()
 
+    def _next_waiter(self) -> tuple[asyncio.Future[None], bool] | None:
+        """The waiter a free place goes to: the first still waiting, slow ones passed over while the slow places
+        are all taken."""
+        for waiter in self._waiters:
+            turn, slow = waiter
+            if not turn.done() and not (slow and self._slow_inside >= self.slow_places):
+                return waiter
+        return None
+
     def _leave(self) -> None:
-        """Hand the place to the first waiter still waiting (it stays taken), else free it."""
-        while self._waiters:
-            turn = self._waiters.popleft()
-            if turn.done():
-                continue
+        """Hand the place to the first waiter still waiting (it stays taken), else free it. While the slow places
+        are all taken, slow waiters are passed over: the place goes to the first fast one."""
+        while (waiter := self._next_waiter()) is not None:
+            self._waiters.remove(waiter)
+            turn, slow = waiter
             try:
                 turn.set_result(None)
-                return
             except RuntimeError:  # its loop is gone (a test that ended while it waited)
                 continue
+            self._slow_inside += slow
+            return
         self._inside -= 1
-
-
-BACKGROUND_NICE = 5
-"""How much less CPU a lane thread gets than the event loop when both want it: on two cores, four query threads
-and the worker processes left the loop waiting for a core, and answers due at a deadline came half a second
-late. Linux only (a thread's own nice value); elsewhere nothing changes."""
-
-
-def lower_priority() -> None:
-    """Give the calling thread (Linux) or process the :data:`BACKGROUND_NICE` nice value; never fails."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id() if sys.platform == "linux" else 0, BACKGROUND_NICE)
-    except (OSError, AttributeError):
-        pass
 
 
 def _background_thread() -> None:

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
 from graph.store import GraphStore
-from resolvers.capacity import BACKGROUND_NICE
+from resolvers.priority import BACKGROUND_NICE, DEMOTER, set_nice
 from resolvers.federation import refused_by_sandbox
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
@@ -198,10 +198,7 @@ def serve(conn: Connection, path: str, memory_mb: int, network: bool = False) ->
             sandbox.deny_network(whole_process=True)
         except sandbox.SandboxUnavailable:
             pass  # the server refuses, from the parsed query, what could reach the network (resolvers.federation)
-    try:
-        os.nice(BACKGROUND_NICE)  # the server's event loop gets a core first: its answers are due at deadlines
-    except OSError:
-        pass
+    set_nice(0, BACKGROUND_NICE)  # the server's event loop gets a core first: its answers are due at deadlines
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it will close the pipe
     while True:
@@ -248,7 +245,8 @@ class WorkerPool:
     """At most ``limits.workers`` worker processes over one store directory; idle ones are reused.
 
     A worker that timed out or died is killed and replaced at once, so the next query does not pay the
-    start-up (about 0.2 s of Python and pyoxigraph imports).
+    start-up (about 0.2 s of Python and pyoxigraph imports). Workers run below the event loop, and one whose
+    query runs long below the others (:mod:`resolvers.priority`).
     """
 
     def __init__(self, path: str, limits: Limits, network: bool = False) -> None:
@@ -279,8 +277,12 @@ class WorkerPool:
             worker = self._take()
             try:
                 worker.conn.send(job)
-                ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
-                reply = worker.conn.recv() if ready else None
+                watched = DEMOTER.start(worker.process.pid or 0)  # a long query yields the core to short ones
+                try:
+                    ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+                    reply = worker.conn.recv() if ready else None
+                finally:
+                    demoted = DEMOTER.end(watched)
             except (EOFError, OSError):
                 worker.process.join(1)
                 code = worker.process.exitcode
@@ -297,7 +299,10 @@ class WorkerPool:
                     f"the query was stopped after {timeout:g} s, the time limit of this endpoint; "
                     "narrow it (bind an end of a property path, add a LIMIT)"
                 )
-            self._idle.put(worker)
+            if demoted and not set_nice(worker.process.pid or 0, BACKGROUND_NICE):
+                self._replace(worker)  # it may not be raised again: a fresh worker, not one at nice 19
+            else:
+                self._idle.put(worker)
         finally:
             self._slots.release()
         kind, value = reply

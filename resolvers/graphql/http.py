@@ -39,6 +39,7 @@ from graph.store import GraphStore
 from resolvers.capacity import DeadlineExceeded, Gate, ServerBusy, lane, limits_of
 from resolvers.graphql import ide
 from resolvers.graphql.context import PER_REQUEST, Context, scope_for
+from resolvers.graphql.documents import Recent
 from resolvers.graphql.safety import MAX_TOKENS, parse_checked
 from resolvers.graphql.schema import make_schema
 from resolvers.graphql.sparql import OutOfTime
@@ -125,6 +126,7 @@ class GraphQLView:
 
     def __init__(self) -> None:
         self.schema = make_schema()
+        self.documents: Recent[tuple[DocumentNode | None, bool, tuple[str, ...] | None]] = Recent()
 
     async def handle(self, request: Request) -> Response:
         started = time.monotonic()
@@ -146,7 +148,12 @@ class GraphQLView:
             params = await _params(request, limits.graphql_body)
         except BadRequest as exc:
             return _error(str(exc), exc.status, media)
-        document, is_query, kind = await asyncio.to_thread(read_document, params["query"], params.get("operationName"))
+        key = (params["query"], params.get("operationName"))
+        known = self.documents.get(key)
+        if known is None:
+            known = await asyncio.to_thread(read_document, *key)
+            self.documents.put(key, params["query"], known)
+        document, is_query, kind = known
         if request.method == "GET" and not is_query:
             return _error("only queries may be sent with GET; POST mutations", 405, media, Allow="POST")
         store: GraphStore = request.app.state.store

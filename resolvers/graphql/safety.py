@@ -32,8 +32,12 @@ from strawberry.extensions import (
 from strawberry.schema.schema import validate_document
 
 from resolvers.capacity import ServerBusy
+from resolvers.graphql.documents import Recent
 from resolvers.graphql.sparql import UserError
 
+VALIDATED: Recent[tuple[GraphQLError, ...]] = Recent()
+"""Validation errors of the documents seen lately, by schema and text (:mod:`resolvers.graphql.documents`): the rules
+and the schema are the same for every request."""
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 3000
@@ -106,9 +110,13 @@ class OffLoop(SchemaExtension):
     async def on_validate(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         if ctx.pre_execution_errors is None and ctx.graphql_document is not None:
-            ctx.pre_execution_errors = await _offload(
-                ctx.context, validate_checked, ctx.schema._schema, ctx.graphql_document, tuple(ctx.validation_rules)
-            )
+            key = (id(ctx.schema), ctx.query)
+            known = VALIDATED.get(key)
+            if known is None:
+                known = tuple(await _offload(ctx.context, validate_checked, ctx.schema._schema,
+                                             ctx.graphql_document, tuple(ctx.validation_rules)))
+                VALIDATED.put(key, ctx.query or "", known)
+            ctx.pre_execution_errors = list(known)
         yield
 
 

@@ -215,6 +215,41 @@ def test_a_large_document_does_not_hold_the_event_loop() -> None:
     asyncio.run(run())
 
 
+def test_a_document_seen_lately_is_parsed_and_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same document with other variables (a page walked with cursors, or one alias bomb fifty times a
+    second) costs no second parse or validation; an invalid one keeps its errors; a long one is not kept."""
+    from resolvers.graphql import http as graphql_http
+    from resolvers.graphql import safety
+
+    calls = {"parse": 0, "validate": 0}
+    real_read, real_validate = graphql_http.read_document, safety.validate_checked
+
+    def read(*args: Any) -> Any:
+        calls["parse"] += 1
+        return real_read(*args)
+
+    def validate(*args: Any) -> Any:
+        calls["validate"] += 1
+        return real_validate(*args)
+
+    monkeypatch.setattr(graphql_http, "read_document", read)
+    monkeypatch.setattr(safety, "validate_checked", validate)
+    query = "query($n: Int) { datasets(first: $n) { totalCount } }"
+    wrong = "{ datasets { noSuchField } }"
+    long = "{ __typename }" + " " * 30_000
+
+    async def run() -> list[httpx.Response]:
+        async with client(app_with()) as http:
+            return [await http.post("/graphql", json={"query": q, "variables": v})
+                    for q, v in [(query, {"n": 1}), (query, {"n": 2}), (wrong, {}), (wrong, {}), (long, {}), (long, {})]]
+
+    answers = asyncio.run(run())
+    assert [a.status_code for a in answers] == [200, 200, 400, 400, 200, 200]
+    assert all("errors" not in a.json() for a in answers[:2])
+    assert all("noSuchField" in a.json()["errors"][0]["message"] for a in answers[2:4])
+    assert calls == {"parse": 4, "validate": 4}  # once each for the two kept, twice for the long one
+
+
 @pytest.mark.parametrize(("fields", "status"), [(400, 200), (900, 400)])
 def test_too_many_fields_is_a_clear_error(fields: int, status: int) -> None:
     async def run() -> httpx.Response:
@@ -245,7 +280,10 @@ def test_bad_units_and_cursors_are_the_clients_errors(query: str) -> None:
 
 
 def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any]) -> None:
-    """Thirty aliased pages in one document go two by two: an alias bomb cannot take every reading thread."""
+    """Thirty aliased pages in one document go two by two (one by one while their kind is slow or unknown): an
+    alias bomb cannot take every reading thread."""
+    from resolvers.graphql.http import read_document
+
     store = demo_store[0]
     app = create_app(store, limits=ServerLimits(read_threads=8))
     running, most, lock = [0], [0], threading.Lock()
@@ -264,17 +302,25 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
 
     bomb = "{ " + " ".join(f"a{i}: datasets(first: 5) {{ totalCount }}" for i in range(30)) + " }"
 
-    async def run() -> httpx.Response:
+    async def run() -> list[tuple[httpx.Response, int]]:
+        answers = []
+        times = app.state.graphql_gate.kind(read_document(bomb, None)[2])
         async with client(app) as http:
-            return await http.post("/graphql", json={"query": bomb})
+            for _ in range(2):
+                most[0] = 0
+                answers.append((await http.post("/graphql", json={"query": bomb}), most[0]))
+                times.mean, times.deviation = 0.05, 0.0  # as if it had taken milliseconds (here it may not)
+        return answers
 
     store.query = counted  # type: ignore[method-assign]
     try:
-        got = asyncio.run(run())
+        (first, first_most), (second, second_most) = asyncio.run(run())
     finally:
         store.query = real  # type: ignore[method-assign]
-    assert got.status_code == 200 and len(got.json()["data"]) == 30, got.text[:300]
-    assert most[0] == 2
+    for got in (first, second):
+        assert got.status_code == 200 and len(got.json()["data"]) == 30, got.text[:300]
+    assert first_most == 1  # a kind never seen is reckoned slow until its first request ends: one at a time
+    assert second_most == 2  # it takes milliseconds: two at a time
 
 
 def test_the_gate_queues_sheds_and_keeps_deadlines() -> None:
@@ -408,3 +454,100 @@ def test_slow_kinds_leave_places_for_look_ups() -> None:
             pass
 
     asyncio.run(run())
+
+
+def test_a_waiting_look_up_passes_pages_waiting_for_a_slow_place() -> None:
+    """Every place taken, one by a page: two pages and then a look-up wait. The first place to free goes to the
+    first page; the next, while two pages are inside, to the look-up (a third page would take the last place
+    look-ups have); once a page leaves, the second page gets in."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=4, queue=4)
+        gate.kind(("datasets",)).add(3.0)
+        gate.kind(("dataset",)).add(0.02)
+        order: list[str] = []
+        names = ("page1", "look1", "look2", "look4", "page2", "page3", "look3")
+        releases = {name: asyncio.Event() for name in names}
+
+        async def hold(name: str) -> None:
+            async with gate.enter(time.monotonic() + 10, ("datasets",) if name.startswith("page") else ("dataset",)):
+                order.append(name)
+                await releases[name].wait()
+
+        tasks = []
+        for name in names:
+            tasks.append(asyncio.ensure_future(hold(name)))
+            await asyncio.sleep(0)
+        assert order == ["page1", "look1", "look2", "look4"] and gate.waiting == 3
+        releases["look1"].set()
+        await asyncio.sleep(0.01)
+        assert order[-1] == "page2" and gate.waiting == 2
+        releases["look2"].set()
+        await asyncio.sleep(0.01)
+        assert order[-1] == "look3" and gate.waiting == 1
+        releases["page1"].set()
+        await asyncio.sleep(0.01)
+        assert order[-1] == "page3" and gate.waiting == 0
+        for event in releases.values():
+            event.set()
+        await asyncio.gather(*tasks)
+        async with gate.enter(time.monotonic() + 10, ("datasets",)):  # every place given back
+            assert gate.crowded() is False
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+def test_a_waiter_that_goes_away_leaves_no_trace() -> None:
+    """A client that disconnects while it waits frees its spot in the queue."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=1, queue=1)
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with gate.enter(time.monotonic() + 10):
+                await release.wait()
+
+        holder = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        gone = asyncio.ensure_future(hold())
+        await asyncio.sleep(0)
+        assert gate.waiting == 1
+        gone.cancel()
+        await asyncio.gather(gone, return_exceptions=True)
+        assert gate.waiting == 0
+        waiter = asyncio.ensure_future(hold())  # the queue has room again
+        await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(holder, waiter)
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+def test_a_kind_never_seen_goes_one_at_a_time_and_a_cut_run_counts_double() -> None:
+    """Thirty aliases of a page of a hundred are a kind never seen: one is let in to measure it, a second is
+    refused meanwhile; cut at its deadline, it counts for twice its time."""
+    from resolvers.capacity import Gate
+
+    async def run() -> None:
+        gate = Gate("test requests", concurrent=4, queue=4)
+        bomb = ("datasets",) * 8 + ("+22",)
+        release = asyncio.Event()
+
+        async def measure() -> None:
+            async with gate.enter(time.monotonic() + 10, bomb):
+                await asyncio.wait_for(release.wait(), 0.2)  # its deadline, as the view would cut it
+
+        first = asyncio.ensure_future(measure())
+        await asyncio.sleep(0)
+        assert gate.is_slow(bomb)  # not measured yet: it takes a slow place
+        with pytest.raises(ServerBusy, match="the first of its kind"):
+            async with gate.enter(time.monotonic() + 10, bomb):
+                pass
+        with pytest.raises(asyncio.TimeoutError):
+            await first
+        assert gate.kind(bomb).mean == pytest.approx(0.4, abs=0.05)
+
+    asyncio.run(asyncio.wait_for(run(), 10))
