@@ -63,21 +63,9 @@ def phase_build(store_dir: str, datasets: str) -> dict[str, float]:
 
 def phase_crash(store_dir: str, datasets: str, kill_at: str) -> dict[str, float]:
     """The reload, killed by its own hook at ``kill_at`` (never returns if the point is reached)."""
-    import os
-    import signal
-
     from graph import faults
 
-    point, _, nth = kill_at.partition(":")
-    left = [int(nth or 1)]
-
-    def crash(reached: str) -> None:
-        if reached == point:
-            left[0] -= 1
-            if not left[0]:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-    faults.arm(crash)
+    faults.kill_at(kill_at)
     return _load(store_dir, datasets, "2")
 
 

@@ -24,6 +24,8 @@ process at the named point). No setting or environment variable arms it: a deplo
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 
 POINTS = ("stage", "swap", "swapped", "drop", "release")
@@ -41,3 +43,20 @@ def arm(hook: Callable[[str], None] | None) -> None:
     """Install ``hook`` (None: disarm). For crash tests only."""
     global _hook
     _hook = hook
+
+
+def kill_at(where: str) -> None:
+    """Arm a hook that SIGKILLs this process the N-th time (default: the first) the write reaches POINT, given as
+    ``POINT[:N]``; raises ``ValueError`` for a point not in :data:`POINTS`. For crash tests and benches only."""
+    point, _, nth = where.partition(":")
+    if point not in POINTS:
+        raise ValueError(f"unknown crash point {point!r}; known: {', '.join(POINTS)}")
+    left = [int(nth or 1)]
+
+    def crash(reached: str) -> None:
+        if reached == point:
+            left[0] -= 1
+            if not left[0]:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    arm(crash)

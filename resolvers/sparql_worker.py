@@ -39,8 +39,8 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
 from graph.store import GraphStore
-from resolvers.priority import BACKGROUND_NICE, DEMOTER, set_nice
 from resolvers.federation import refused_by_sandbox
+from resolvers.priority import BACKGROUND_NICE, DEMOTER, set_nice
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
 _SPAWN = multiprocessing.get_context("spawn")

@@ -30,6 +30,18 @@ def store() -> GraphStore:
 
 
 @pytest.fixture
+def loaded_store(tmp_path: Path) -> GraphStore:
+    """An in-memory store holding one loaded source: ``<http://example.org/d1>`` titled "Loaded"."""
+    from loaders.rdf import RdfFileSource
+
+    data = tmp_path / "data.nt"
+    data.write_text("<http://example.org/d1> <http://purl.org/dc/terms/title> \"Loaded\" .\n")
+    store = GraphStore()
+    load(store, RdfFileSource(data))
+    return store
+
+
+@pytest.fixture
 def shared() -> Path:
     """../shared beside the repository; tests that need it skip, saying why, where it is absent."""
     if not (SHARED / "reference").is_dir():

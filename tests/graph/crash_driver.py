@@ -12,8 +12,6 @@ kill at ``stage:N`` lands with bulk loads in flight.
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
 
 import graph.bulk
@@ -26,18 +24,10 @@ def main(argv: list[str]) -> None:
         graph.bulk.CHUNK_QUADS, graph.bulk.SMALL_BYTES = 5_000, 0
         argv = argv[1:]
     where, *args = argv
-    point, _, nth = where.partition(":")
-    if point not in faults.POINTS:
-        raise SystemExit(f"unknown crash point {point!r}; known: {', '.join(faults.POINTS)}")
-    left = [int(nth or 1)]
-
-    def crash(reached: str) -> None:
-        if reached == point:
-            left[0] -= 1
-            if not left[0]:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-    faults.arm(crash)
+    try:
+        faults.kill_at(where)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     app(args, prog_name="pankg")
 
 
