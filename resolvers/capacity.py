@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import math
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Hashable
@@ -42,6 +41,8 @@ from graph import sandbox
 from graph.errors import PankgError, QueryTimeout
 from resolvers.limits import ServerLimits
 from resolvers.priority import DEMOTER, THREADS_OWN_PRIORITY, lower_priority, own_id
+from resolvers.service_time import ServiceTime
+from resolvers.turn import Turn
 
 T = TypeVar("T")
 
@@ -58,59 +59,6 @@ class ServerBusy(PankgError):
 
 class DeadlineExceeded(QueryTimeout):
     """The request's deadline passed while its job waited for a thread or ran."""
-
-
-class ServiceTime:
-    """How long a job (or request) has been taking lately: exponentially weighted mean and mean deviation.
-
-    It tells a newcomer, before it waits, whether its answer would come before its deadline: when it would
-    not, refusing it at once (503) is kinder than letting it time out, and costs the server nothing. Jobs
-    differ (a lookup, a page of fifty), so the newcomer's own run is reckoned at mean + 2 deviations, as TCP
-    reckons a round trip, and the wait for those ahead of it at the mean.
-    """
-
-    ALPHA, BETA = 0.2, 0.25
-    HALF_LIFE = 30.0
-    """Seconds over which an estimate nothing renews loses half its weight (:meth:`long_run`)."""
-
-    def __init__(self) -> None:
-        self.mean = 0.0
-        self.deviation = 0.0
-        self.last = 0.0
-        self.inside = 0
-        """Requests of this kind running now (a gate's kinds): one at a time may measure a kind that was slow."""
-        self._seen = False
-        self._lock = threading.Lock()
-
-    def add(self, seconds: float) -> None:
-        with self._lock:
-            self.last = time.monotonic()
-            if not self._seen:
-                self.mean, self.deviation, self._seen = seconds, seconds / 2, True
-                return
-            self.deviation += self.BETA * (abs(seconds - self.mean) - self.deviation)
-            self.mean += self.ALPHA * (seconds - self.mean)
-
-    @property
-    def measured(self) -> bool:
-        return self._seen
-
-    def long_run(self, faded: bool = True) -> float:
-        """A long run of one more: mean + 2 deviations, fading (``faded``) with the time since the last one
-        ended: an estimate that refuses every request of a kind is never renewed, so after a while one is let
-        through to measure again."""
-        if not self._seen:
-            return 0.0
-        fade = 0.5 ** ((time.monotonic() - self.last) / self.HALF_LIFE) if faded else 1.0
-        return (self.mean + 2 * self.deviation) * fade
-
-    def wait(self, ahead: int, servers: int) -> float:
-        """The expected wait behind ``ahead`` jobs served ``servers`` at a time."""
-        return math.ceil(max(0, ahead) / max(1, servers)) * self.mean
-
-    def answer(self, ahead: int, servers: int) -> float:
-        """When a newcomer behind ``ahead`` jobs may expect its answer: the wait, then a long run of its own."""
-        return self.wait(ahead, servers) + self.mean + 2 * self.deviation
 
 
 class Lane:
@@ -150,20 +98,31 @@ class Lane:
         with self._lock:
             self._pending -= 1
 
-    async def run(self, fn: Callable[..., T], *args: Any, deadline: float, what: str = "the request") -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, deadline: float, what: str = "the request",
+                  ended: Callable[[], None] | None = None) -> T:
         """``fn(*args)`` on a lane thread, answered by ``deadline`` (``time.monotonic()``) at the latest.
 
         Raises :class:`ServerBusy` when the lane is full and :class:`DeadlineExceeded` when the deadline
-        passes first; ``fn``'s own exceptions come back as raised.
+        passes first; ``fn``'s own exceptions come back as raised. ``ended`` is called once when the job is
+        over, which may be after the caller stopped waiting (from the lane's thread then).
         """
-        self._admit(deadline)
+        try:
+            self._admit(deadline)
+        except BaseException:
+            if ended is not None:
+                ended()
+            raise
         try:
             future = self._executor.submit(self._timed, fn, args, deadline, what)
         except BaseException:
             with self._lock:
                 self._pending -= 1
+            if ended is not None:
+                ended()
             raise
         future.add_done_callback(self._done)
+        if ended is not None:
+            future.add_done_callback(lambda _: ended())
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
@@ -184,6 +143,12 @@ class Lane:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _composite(kind: Hashable | None) -> bool:
+    """A kind made of parts with counts, ``((part, count), ...)``, more than one in all."""
+    return (isinstance(kind, tuple) and all(isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], int) for k in kind)
+            and sum(k[1] for k in kind) > 1)
 
 
 class Gate:
@@ -221,6 +186,8 @@ class Gate:
         self.kinds: collections.OrderedDict[Hashable, ServiceTime] = collections.OrderedDict()
         self._slow_inside = 0
         self._inside = 0
+        self.admitted = 0
+        """Requests that have passed the door (inside now, waiting, or done)."""
         self._waiters: collections.deque[tuple[asyncio.Future[None], bool]] = collections.deque()
         """Requests waiting for a place, first come first served: each its future and whether its kind is slow."""
 
@@ -229,8 +196,7 @@ class Gate:
         return len(self._waiters)
 
     def crowded(self, inside: bool = True) -> bool:
-        """True while another request is inside or any waits (``inside``: the caller holds a place itself): a
-        request out of time now lost its time to load."""
+        """True while another request is inside or any waits (``inside``: the caller holds a place itself)."""
         return self._inside > (1 if inside else 0) or bool(self._waiters)
 
     def kind(self, kind: Hashable | None) -> ServiceTime:
@@ -245,35 +211,52 @@ class Gate:
         self.kinds.move_to_end(kind)
         return known
 
+    def own_time(self, kind: Hashable | None) -> tuple[float, bool]:
+        """A long run of one more request of ``kind``, and whether it is known. A kind never seen whose parts
+        are known (a kind given as ``((part, count), ...)``, each part known as the kind ``((part, 1),)``: the
+        root fields of a GraphQL document) is reckoned as the sum of its parts: thirty aliases of a page that
+        takes seconds are refused at once, without one of them taking a place for its whole time limit."""
+        times = self.kind(kind)
+        if times.measured or not _composite(kind):
+            return times.long_run(), times.measured
+        parts = [(self.kinds.get(((part, 1),)), count) for part, count in kind]  # type: ignore[union-attr]
+        if all(known is not None and known.measured for known, _ in parts):
+            return sum(known.long_run() * count for known, count in parts if known is not None), True
+        return 0.0, False
+
     def is_slow(self, kind: Hashable | None) -> bool:
-        """True for a kind whose requests have lately taken longer than :data:`SLOW`, or that has not been
-        measured yet (thirty aliases of a page of a hundred are a kind never seen before)."""
+        """True for a kind whose requests have lately taken longer than :data:`SLOW`, or that is not known yet
+        (:meth:`own_time`)."""
         if kind is None:
             return False
-        times = self.kind(kind)
-        return not times.measured or times.long_run() > self.SLOW
+        own, known = self.own_time(kind)
+        return not known or own > self.SLOW
 
     @contextlib.asynccontextmanager
     async def enter(self, deadline: float, kind: Hashable | None = None,
-                    wait_until: float | None = None) -> AsyncIterator[None]:
+                    wait_until: float | None = None) -> AsyncIterator[Turn]:
         """Hold a place inside until the block ends; raises :class:`ServerBusy` or :class:`DeadlineExceeded`.
-        A request waits for its turn until ``wait_until`` at the latest (default: its deadline)."""
+        A request waits for its turn until ``wait_until`` at the latest (default: its deadline). The
+        :class:`Turn` it yields tells afterwards whether the request shared the server while it ran."""
         times = self.kind(kind)
-        own = times.long_run()
-        slow_kind = self.is_slow(kind)
+        own, known = self.own_time(kind)
+        slow_kind = kind is not None and (not known or own > self.SLOW)
+        if own > deadline - time.monotonic():
+            raise ServerBusy(f"the server is busy: by what requests like this one (or its parts) have taken lately, "
+                             f"it could take up to about {own:.0f} s, longer than its time limit; ask for less (a smaller "
+                             "page, fewer aliases), or try later")
         if slow_kind and self._slow_inside >= self.slow_places:
             raise ServerBusy(f"the server is busy: {self._slow_inside} requests like this one (about "
-                             f"{times.mean:.1f} s each lately) are running, the most at once; try again in a moment")
-        # One at a time measures a kind that was too slow, or one not measured yet (at start, twenty pages of a
+                             f"{own:.1f} s each lately) are running, the most at once; try again in a moment")
+        # One at a time measures a kind that was too slow, or one not known yet (at start, twenty pages of a
         # million datasets let in before the first had ended all ran out of time).
-        unknown = times is not self.service and not times.measured
-        slow = times.long_run(faded=False) > deadline - time.monotonic()
-        if unknown and times.inside > 0:
+        if kind is not None and not known and times.inside > 0:
             raise ServerBusy("the server is busy: a request like this one, the first of its kind, is running; its time "
                              "tells whether more may run at once; try again in a moment")
-        if own > deadline - time.monotonic() or (slow and times.inside > 0):
+        if times.long_run(faded=False) > deadline - time.monotonic() and times.inside > 0:
             raise ServerBusy(f"the server is busy: requests like this one have taken about {times.mean:.0f} s "
                              "lately, longer than their time limit; ask for less (a smaller page), or try later")
+        self.admitted += 1
         if self._inside < self.concurrent and not self._next_waiter():
             self._inside += 1
             self._slow_inside += slow_kind
@@ -284,17 +267,18 @@ class Gate:
             if self.service.wait(len(self._waiters) + 1, self.concurrent) + own > deadline - time.monotonic():
                 raise ServerBusy(f"the server is busy: {self.name} would not get to this within its time limit; "
                                  "try again in a moment")
-            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            waiter = (turn, slow_kind)
+            ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            waiter = (ticket, slow_kind)
             self._waiters.append(waiter)
             try:
-                await asyncio.wait_for(turn, max(0.0, (wait_until or deadline) - time.monotonic()))
+                await asyncio.wait_for(ticket, max(0.0, (wait_until or deadline) - time.monotonic()))
             except BaseException as exc:  # out of time, or the client went away
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
-                elif turn.done() and not turn.cancelled():  # handed a place just as it gave up: pass it on
+                elif ticket.done() and not ticket.cancelled():  # handed a place just as it gave up: pass it on
                     self._slow_inside -= slow_kind
-                    self._leave()
+                    self._inside -= 1
+                    self._fill()
                 if not isinstance(exc, asyncio.TimeoutError):
                     raise
                 raise ServerBusy(f"the server was too busy to take this within its time limit ({self._inside} "
@@ -302,45 +286,51 @@ class Gate:
         started = time.monotonic()
         times.inside += 1
         cut = False
+        turn = Turn(self, self._inside > 1 or bool(self._waiters))
         try:
-            yield
+            yield turn
         except (asyncio.TimeoutError, DeadlineExceeded):
             cut = True
-            if self.crowded():  # out of time because others were served: the server was full
+            if turn.shared():  # out of time because others were served: the server was full
                 raise ServerBusy(f"the server was too busy to answer this within its time limit ({self._inside} "
                                  f"{self.name} running, {len(self._waiters)} waiting); try again in a moment") from None
             raise
         finally:
+            turn.inside = False
             times.inside -= 1
-            self._slow_inside -= slow_kind
             took = time.monotonic() - started
             self.service.add(took)
             if times is not self.service:  # a run cut at its deadline would have taken longer: reckoned at twice
                 times.add(took * (self.CUT_RUN if cut else 1))
-            self._leave()
+            if slow_kind:  # its slow place stays taken while a store query it started still runs
+                turn.when_idle(self._free_slow_place)
+            self._inside -= 1
+            self._fill()
 
     def _next_waiter(self) -> tuple[asyncio.Future[None], bool] | None:
         """The waiter a free place goes to: the first still waiting, slow ones passed over while the slow places
         are all taken."""
         for waiter in self._waiters:
-            turn, slow = waiter
-            if not turn.done() and not (slow and self._slow_inside >= self.slow_places):
+            ticket, slow = waiter
+            if not ticket.done() and not (slow and self._slow_inside >= self.slow_places):
                 return waiter
         return None
 
-    def _leave(self) -> None:
-        """Hand the place to the first waiter still waiting (it stays taken), else free it. While the slow places
-        are all taken, slow waiters are passed over: the place goes to the first fast one."""
-        while (waiter := self._next_waiter()) is not None:
+    def _fill(self) -> None:
+        """Hand free places to the first waiters that may take them (:meth:`_next_waiter`)."""
+        while self._inside < self.concurrent and (waiter := self._next_waiter()) is not None:
             self._waiters.remove(waiter)
-            turn, slow = waiter
+            ticket, slow = waiter
             try:
-                turn.set_result(None)
+                ticket.set_result(None)
             except RuntimeError:  # its loop is gone (a test that ended while it waited)
                 continue
+            self._inside += 1
             self._slow_inside += slow
-            return
-        self._inside -= 1
+
+    def _free_slow_place(self) -> None:
+        self._slow_inside -= 1
+        self._fill()
 
 
 def _background_thread() -> None:

@@ -119,4 +119,8 @@ class Demoter:
 
 
 DEMOTER = Demoter()
-"""The server's one demoter, for every lane and worker pool."""
+"""The demoter of the lanes' threads (GraphQL, Linked Data, exports)."""
+SPARQL_DEMOTER = Demoter(((LONG_AFTER, RUNAWAY_NICE),))
+"""The demoter of SPARQL worker processes: a SPARQL query that runs past half a second drops straight to
+:data:`RUNAWAY_NICE`. The endpoint takes any query anyone writes, and its cross products took half of the
+pages' share of a core for their first five seconds; past half a second it still gets every idle cycle."""

@@ -40,7 +40,7 @@ from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
 from graph.store import GraphStore
 from resolvers.federation import refused_by_sandbox
-from resolvers.priority import BACKGROUND_NICE, DEMOTER, set_nice
+from resolvers.priority import BACKGROUND_NICE, SPARQL_DEMOTER, set_nice
 from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
 
 _SPAWN = multiprocessing.get_context("spawn")
@@ -277,12 +277,12 @@ class WorkerPool:
             worker = self._take()
             try:
                 worker.conn.send(job)
-                watched = DEMOTER.start(worker.process.pid or 0)  # a long query yields the core to short ones
+                watched = SPARQL_DEMOTER.start(worker.process.pid or 0)  # a long query yields the core to short ones
                 try:
                     ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
                     reply = worker.conn.recv() if ready else None
                 finally:
-                    demoted = DEMOTER.end(watched)
+                    demoted = SPARQL_DEMOTER.end(watched)
             except (EOFError, OSError):
                 worker.process.join(1)
                 code = worker.process.exitcode

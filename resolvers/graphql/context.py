@@ -24,6 +24,7 @@ from graph.errors import QueryError
 from graph.store import GraphStore, Scope
 from resolvers.auth import scope_of
 from resolvers.capacity import DeadlineExceeded, Lane
+from resolvers.turn import Turn
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.page_batch import PageBatch
 from resolvers.graphql.sparql import PROLOGUE, OutOfTime, python
@@ -58,6 +59,8 @@ class Context:
     document: DocumentNode | None = None
     """The document, when the HTTP view has parsed it already (to know its kind): not parsed twice."""
     queries: int = 0
+    turn: Turn | None = None
+    """The request's place in the gate of GraphQL requests, which counts the store jobs it started."""
     share: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(PER_REQUEST))
     batch: BatchLoader = field(init=False)
     pages: PageBatch = field(init=False)
@@ -91,7 +94,8 @@ class Context:
             return await run_in_threadpool(fn, *args)
         try:
             async with self.share:
-                return await self.reads.run(fn, *args, deadline=self.deadline, what="the request")
+                ended = self.turn.job() if self.turn is not None else None
+                return await self.reads.run(fn, *args, deadline=self.deadline, what="the request", ended=ended)
         except DeadlineExceeded:
             raise self.out_of_time() from None
 

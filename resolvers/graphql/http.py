@@ -25,6 +25,7 @@ other requests were running or waiting lost its time to load, not to its own siz
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import time
 from typing import Any
@@ -45,6 +46,9 @@ from resolvers.graphql.schema import make_schema
 from resolvers.graphql.sparql import OutOfTime
 from resolvers.negotiation import NotAcceptable, negotiate
 from resolvers.sparql_protocol import read_body
+
+Kind = tuple[tuple[str, int], ...]
+"""A document's kind for the gate: its root fields' names, each with how often it comes (aliases)."""
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -105,19 +109,20 @@ def _busy(exc: ServerBusy, media: str) -> Response:
     return _error(str(exc), 503, media, **{"Retry-After": str(exc.retry_after)})
 
 
-def read_document(query: str, operation: str | None) -> tuple[DocumentNode | None, bool, tuple[str, ...] | None]:
+def read_document(query: str, operation: str | None) -> tuple[DocumentNode | None, bool, Kind | None]:
     """The parsed document (None if it does not parse: execution reports why), whether the operation chosen is
-    a query (GET may run nothing else), and its kind for the gate: the names of its root fields, so that a page
-    of fifty and a look-up by PID are each reckoned by what their like took lately (:class:`Gate`)."""
+    a query (GET may run nothing else), and its kind for the gate: the names of its root fields with their
+    counts, so that a page of fifty and a look-up by PID are each reckoned by what their like took lately, and
+    a document never seen by the sum of its fields' times (:class:`Gate`)."""
     try:
         document = parse_checked(query, {"max_tokens": MAX_TOKENS})
     except GraphQLError:
         return None, True, None
     ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
-    names = sorted(sel.name.value if isinstance(sel, FieldNode) else "..." for o in chosen
-                   for sel in o.selection_set.selections)
-    kind = tuple(names[:8]) + ((f"+{len(names) - 8}",) if len(names) > 8 else ())
+    names = collections.Counter(sel.name.value if isinstance(sel, FieldNode) else "..." for o in chosen
+                                for sel in o.selection_set.selections)
+    kind = tuple(sorted(names.items()))
     return document, all(o.operation == OperationType.QUERY for o in chosen), kind
 
 
@@ -126,7 +131,7 @@ class GraphQLView:
 
     def __init__(self) -> None:
         self.schema = make_schema()
-        self.documents: Recent[tuple[DocumentNode | None, bool, tuple[str, ...] | None]] = Recent()
+        self.documents: Recent[tuple[DocumentNode | None, bool, Kind | None]] = Recent()
 
     async def handle(self, request: Request) -> Response:
         started = time.monotonic()
@@ -162,7 +167,8 @@ class GraphQLView:
                           started=started, reads=reads, document=document,
                           share=asyncio.Semaphore(1 if gate.is_slow(kind) else PER_REQUEST))
         try:
-            async with gate.enter(context.deadline, kind, wait_until=context.deadline - TURN_MARGIN):
+            async with gate.enter(context.deadline, kind, wait_until=context.deadline - TURN_MARGIN) as turn:
+                context.turn = turn
                 result = await asyncio.wait_for(
                     self.schema.execute(params["query"], variable_values=params.get("variables"),
                                         context_value=context, operation_name=params.get("operationName")),
@@ -178,7 +184,7 @@ class GraphQLView:
         busy = next((e.original_error for e in errors if isinstance(e.original_error, ServerBusy)), None)
         out_of_time = any(isinstance(e.original_error, OutOfTime) for e in errors)
         late = out_of_time and not result.data
-        if out_of_time and gate.crowded(inside=False):  # time lost to a full server, not to asking too much
+        if out_of_time and turn.shared():  # time lost to a full server, not to asking too much
             busy = ServerBusy("the server was too busy to answer this within its time limit; try again in a moment")
         if busy is not None:
             return _busy(busy, media)

@@ -70,8 +70,9 @@ def test_the_demoter_lowers_a_job_step_by_step_and_leaves_ended_ones_alone() -> 
 
 
 def test_a_long_sparql_query_runs_below_short_ones(chain: GraphStore) -> None:  # noqa: F811
-    """While a query of seconds runs, its worker process is at nice 19 and short queries answer; after it, the
-    worker is back at the background priority and serves the next query."""
+    """While a query of seconds runs, its worker process is at nice 19 (SPARQL drops straight there after half a
+    second) and short queries answer; after it, the worker is back at the background priority and serves the
+    next query."""
     app = create_app(chain, limits=ServerLimits(sparql=Limits(timeout=30)))
 
     before = {p.pid for p in psutil.Process().children()}  # other tests' processes are not this app's workers
@@ -87,14 +88,14 @@ def test_a_long_sparql_query_runs_below_short_ones(chain: GraphStore) -> None:  
             seen: set[int] = set()
             while not long.done():
                 seen |= {w.nice() for w in workers()}
-                if LONG_NICE in seen:
+                if RUNAWAY_NICE in seen:
                     small = await client.get("/sparql", params={"query": SMALL})
                     assert small.status_code == 200 and small.json()["boolean"] is True
                     break
                 await asyncio.sleep(0.05)
             answer = await long
             assert answer.status_code == 200 and int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 0
-            assert LONG_NICE in seen
+            assert RUNAWAY_NICE in seen
             assert {w.nice() for w in workers()} == {BACKGROUND_NICE}
 
     asyncio.run(run())
