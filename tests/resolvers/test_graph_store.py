@@ -14,9 +14,7 @@ from graph import registry
 from graph.access import Entitlement
 from graph.store import GraphStore
 from graph.updates import KIND
-from loaders.base import load
 from loaders.demo import DemoCatalogue
-from loaders.rdf import RdfFileSource
 from pankg.app import create_app
 from resolvers import sparql_worker
 from resolvers.auth import Caller, Tokens
@@ -46,12 +44,9 @@ READ_FORMATS = {
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> GraphStore:
-    data = tmp_path / "data.nt"
-    data.write_text("<http://example.org/d1> <http://purl.org/dc/terms/title> \"Loaded\" .\n")
-    store = GraphStore()
-    load(store, RdfFileSource(data))
-    return store
+def store(loaded_store: GraphStore) -> GraphStore:
+    """Here ``store`` is the store with one loaded source (tests/conftest.py)."""
+    return loaded_store
 
 
 def call(store: GraphStore, method: str, token: str | None = None, tokens: Tokens | None = TOKENS,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,8 +15,6 @@ from graph.access import Entitlement
 from graph.stats import stats
 from graph.store import GraphStore
 from graph.updates import KIND
-from loaders.base import load
-from loaders.rdf import RdfFileSource
 from pankg.app import create_app
 from resolvers.auth import Caller, Tokens
 
@@ -30,12 +27,9 @@ ASK_NOTE = "ASK { GRAPH ?g { <http://example.org/d1> <http://example.org/note> '
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> GraphStore:
-    data = tmp_path / "data.nt"
-    data.write_text("<http://example.org/d1> <http://purl.org/dc/terms/title> \"Loaded\" .\n")
-    store = GraphStore()
-    load(store, RdfFileSource(data))
-    return store
+def store(loaded_store: GraphStore) -> GraphStore:
+    """Here ``store`` is the store with one loaded source (tests/conftest.py)."""
+    return loaded_store
 
 
 def call(store: GraphStore, method: str, token: str | None = None, tokens: Tokens | None = TOKENS,
