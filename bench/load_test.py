@@ -23,7 +23,9 @@ deadline the server promises for it (GraphQL 10.5 s, SPARQL 31 s), as the client
 it (``Server-Timing``: the client's own delays, fifty connections in one Python process on the same cores, not
 included), 503s (deliberate: the server was full)
 and errors (anything else that is not a 200: transport errors, 5xx, 4xx); the server's RSS (with its
-query workers) at start, after the warm-up and at the end of each phase; and how often its log says
+query workers) at start, after the warm-up and at the end of each phase; the CPU seconds the server (with its
+workers) and this client took in each phase (on one machine, what the clients burn is the server's loss); and
+how often its log says
 ``Traceback``, ``never awaited``, ``ERROR``. The baseline is the normal phase:
 the ratio of the others' p99 in the hostile phase to it (target < 2x), and RSS at the end against after the
 warm-up (target: flat).
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import random
@@ -42,7 +45,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -121,6 +123,22 @@ async def samples(client: httpx.AsyncClient) -> Samples:
                                     "LIMIT 500")
     techniques = await select(prefix + "SELECT DISTINCT ?t WHERE { ?d pankg:technique ?t } LIMIT 50")
     return Samples(pids, derived or pids, techniques)
+
+
+def cpu_seconds(server: psutil.Process) -> tuple[float, float]:
+    """CPU seconds used so far by the server with its workers (live and ended), and by this load client."""
+    used = 0.0
+    try:
+        times = server.cpu_times()
+        used = times.user + times.system + times.children_user + times.children_system
+        for child in server.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child_times = child.cpu_times()
+                used += child_times.user + child_times.system
+    except psutil.Error:
+        pass
+    own = psutil.Process().cpu_times()
+    return used, own.user + own.system
 
 
 def rss(server: psutil.Process) -> int:
@@ -247,6 +265,14 @@ def report(name: str, tally: Tally, seconds: float) -> dict[str, float]:
     return p99s
 
 
+def cpu(before: tuple[float, float], after: tuple[float, float], seconds: float) -> None:
+    """Print the CPU the phase took from the server and from this client: on one machine, what the clients (the
+    hostile one too) burn is taken from the server."""
+    cores = psutil.cpu_count() or 1
+    print(f"  CPU in the phase: server {after[0] - before[0]:.0f} s (with its workers), load client "
+          f"{after[1] - before[1]:.0f} s, of {cores} cores x {seconds:g} s = {cores * seconds:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=int, default=20000)
@@ -276,13 +302,17 @@ def main() -> None:
                 print(f"{len(s.pids)} datasets, {len(s.derived)} derived, {len(s.techniques)} techniques sampled")
                 await phase(url, args.warmup, args.clients, s, hostile="")
                 memory["after warm-up"] = rss(proc)
+                before = cpu_seconds(proc)
                 normal = await phase(url, args.seconds, args.clients, s, hostile="")
                 memory["after normal"] = rss(proc)
                 base = report(f"normal, {args.clients} clients", normal, args.seconds)
+                between = cpu_seconds(proc)
+                cpu(before, between, args.seconds)
                 hostile = await phase(url, args.seconds, args.clients, s, hostile=args.hostile)
                 memory["after hostile"] = rss(proc)
                 loaded = report(f"with a hostile client, {args.clients} + 1 clients (2 connections)", hostile,
                                 args.seconds)
+                cpu(between, cpu_seconds(proc), args.seconds)
                 print("\nothers' p99 with the hostile client / without (target < 2x):")
                 for kind in sorted(base):
                     if kind in loaded and base[kind]:
