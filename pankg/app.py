@@ -26,6 +26,7 @@ from resolvers import (
 from resolvers.auth import Authenticate, TokenFile, Tokens, Unauthorized, scope_of, unauthorized_handler
 from resolvers.errors import pankg_error_handler
 from resolvers.limits import ServerLimits
+from resolvers.pacing import PaceRetries
 
 
 def create_app(store: GraphStore, tokens: Tokens | Path | None = None, limits: ServerLimits | None = None) -> Starlette:
@@ -38,7 +39,7 @@ def create_app(store: GraphStore, tokens: Tokens | Path | None = None, limits: S
                 *graph_store.routes(scope_of=scope_of),
                 *linked_data.routes(scope_of=scope_of), *exports.routes(scope_of)],
         exception_handlers={PankgError: pankg_error_handler, Unauthorized: unauthorized_handler},
-        middleware=[Middleware(Authenticate)],
+        middleware=[Middleware(PaceRetries), Middleware(Authenticate)],
     )
     app.state.store = store
     app.state.tokens = TokenFile(tokens) if isinstance(tokens, Path) else tokens
