@@ -84,12 +84,15 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     server: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """The slowest answer of each kind as the server timed it (``Server-Timing``), without the client's own delays."""
+    server_times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    """Every answer's time as the server timed it, by kind."""
     busy: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, kind: str, seconds: float, status: int | str, server: float = 0.0) -> None:
         key = kind + ("" if status == 200 else " (503)" if status == 503 else " (error)")
         self.server[key] = max(self.server[key], server)
+        self.server_times[key].append(server)
         if status == 200:
             self.latencies[kind].append(seconds)
         elif status == 503:
@@ -239,11 +242,12 @@ async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: str
     return tally
 
 
-def report(name: str, tally: Tally, seconds: float) -> dict[str, float]:
+def report(name: str, tally: Tally, seconds: float) -> dict[str, tuple[float, float]]:
+    """Print a phase; the p99 of each kind answered, as the client saw it and as the server timed it."""
     print(f"\n{name}: {sum(len(v) for v in tally.latencies.values()):,} answers in {seconds:g} s")
     print(f"  {'kind':<22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max s':>7} {'server':>7} {'promise':>7} {'503':>5} "
-          f"{'errors':>6}")
-    p99s: dict[str, float] = {}
+          f"{'errors':>6} {'server p99 ms':>13}")
+    p99s: dict[str, tuple[float, float]] = {}
     for kind in sorted(tally.latencies):
         values = tally.latencies[kind]
         base = kind.split(" (")[0]
@@ -252,9 +256,9 @@ def report(name: str, tally: Tally, seconds: float) -> dict[str, float]:
         late += " (server LATE)" if tally.server.get(kind, 0.0) > promise else ""
         print(f"  {kind:<22} {len(values):>6} {percentile(values, .5) * 1000:>8.1f} {percentile(values, .99) * 1000:>8.1f} "
               f"{max(values):>7.2f} {tally.server.get(kind, 0.0):>7.2f} {promise:>7.1f} {tally.busy.get(kind, 0):>5} "
-              f"{len(tally.errors.get(kind, [])):>6}{late}")
+              f"{len(tally.errors.get(kind, [])):>6} {percentile(tally.server_times[kind], .99) * 1000:>13.1f}{late}")
         if " (" not in kind and not kind.startswith("hostile"):
-            p99s[kind] = percentile(values, .99)
+            p99s[kind] = (percentile(values, .99), percentile(tally.server_times[kind], .99))
     answered = sum(len(v) for k, v in tally.latencies.items() if not k.startswith("hostile"))
     busy = sum(n for k, n in tally.busy.items() if not k.startswith("hostile"))
     errors = {k: v for k, v in tally.errors.items() if not k.startswith("hostile")}
@@ -313,10 +317,12 @@ def main() -> None:
                 loaded = report(f"with a hostile client, {args.clients} + 1 clients (2 connections)", hostile,
                                 args.seconds)
                 cpu(between, cpu_seconds(proc), args.seconds)
-                print("\nothers' p99 with the hostile client / without (target < 2x):")
+                print("\nothers' p99 with the hostile client / without (target < 2x), as the clients saw it and as "
+                      "the server timed it (without this one process's own delays):")
                 for kind in sorted(base):
-                    if kind in loaded and base[kind]:
-                        print(f"  {kind:<10} {loaded[kind] / base[kind]:5.2f}x")
+                    if kind in loaded and base[kind][0] and base[kind][1]:
+                        print(f"  {kind:<10} {loaded[kind][0] / base[kind][0]:5.2f}x   server "
+                              f"{loaded[kind][1] / base[kind][1]:5.2f}x")
 
             asyncio.run(run())
             print("\nserver RSS with its workers: " + ", ".join(f"{k} {v / 1e6:,.0f} MB" for k, v in memory.items()))
