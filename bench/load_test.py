@@ -1,7 +1,7 @@
 """Load test: 50 clients for 60 s against a real ``pankg serve``, with and without a hostile client.
 
     python bench/load_test.py [--datasets 20000] [--clients 50] [--seconds 60] [--store DIR]
-                              [--hostile both|sparql|graphql|none] [--log FILE]
+                              [--hostile both|sparql|graphql|none] [--processes N] [--log FILE]
 
 Builds (not timed) the demo of ``--datasets`` datasets into an on-disk store with ``pankg demo`` (or reuses
 ``--store DIR`` if it holds one), starts ``pankg serve`` on 127.0.0.1 (its own process, default limits),
@@ -38,13 +38,16 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import random
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -140,8 +143,8 @@ def cpu_seconds(server: psutil.Process) -> tuple[float, float]:
                 used += child_times.user + child_times.system
     except psutil.Error:
         pass
-    own = psutil.Process().cpu_times()
-    return used, own.user + own.system
+    own = psutil.Process().cpu_times()  # with the client processes of a phase that have ended (--processes)
+    return used, own.user + own.system + own.children_user + own.children_system
 
 
 def rss(server: psutil.Process) -> int:
@@ -230,15 +233,47 @@ async def hostile_loop(url: str, until: float, tally: Tally, graphql: bool) -> N
             k += 1
 
 
-async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: str = "") -> Tally:
+async def _clients(url: str, until: float, seeds: list[int], s: Samples, hostile: str) -> Tally:
     tally = Tally()
-    until = time.monotonic() + seconds
-    loops = [client_loop(url, until, tally, s, seed) for seed in range(clients)]
+    loops = [client_loop(url, until, tally, s, seed) for seed in seeds]
     if hostile in ("both", "sparql"):
         loops.append(hostile_loop(url, until, tally, graphql=False))
     if hostile in ("both", "graphql"):
         loops.append(hostile_loop(url, until, tally, graphql=True))
     await asyncio.gather(*loops)
+    return tally
+
+
+def _clients_in_a_process(url: str, until: float, seeds: list[int], s: Samples, hostile: str) -> dict[str, Any]:
+    """One process's share of the clients (``--processes``), its tally as plain dicts to cross the pipe."""
+    tally = asyncio.run(_clients(url, until, seeds, s, hostile))
+    return {name: dict(getattr(tally, name)) for name in ("latencies", "server", "server_times", "busy", "errors")}
+
+
+async def phase(url: str, seconds: float, clients: int, s: Samples, hostile: str = "", processes: int = 1) -> Tally:
+    """``clients`` clients (and the hostile one) for ``seconds``, in this process or spread over ``processes``
+    (the hostile one in the first): one interpreter running fifty clients delays their answers itself."""
+    if processes <= 1:
+        return await _clients(url, time.monotonic() + seconds, list(range(clients)), s, hostile)
+    until = time.monotonic() + seconds + 3.0  # the processes' start-up, not counted: the clock is the machine's
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = await asyncio.gather(*(loop.run_in_executor(pool, _clients_in_a_process, url, until,
+                                                            list(range(clients))[k::processes], s,
+                                                            hostile if k == 0 else "")
+                                       for k in range(processes)))
+    tally = Tally()
+    for part in parts:
+        for kind, values in part["latencies"].items():
+            tally.latencies[kind].extend(values)
+        for kind, values in part["server_times"].items():
+            tally.server_times[kind].extend(values)
+        for kind, value in part["server"].items():
+            tally.server[kind] = max(tally.server[kind], value)
+        for kind, value in part["busy"].items():
+            tally.busy[kind] += value
+        for kind, values in part["errors"].items():
+            tally.errors[kind].extend(values)
     return tally
 
 
@@ -285,6 +320,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=30.0)
     parser.add_argument("--store", help="reuse (or make) the demo store in this directory")
     parser.add_argument("--log", help="keep the server's log in this file")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="spread the clients over this many processes (the hostile one in the first)")
     parser.add_argument("--hostile", choices=["both", "sparql", "graphql", "none"], default="both",
                         help="what the hostile client sends: runaway SPARQL, GraphQL alias bombs, both at once, or none (the noise between two normal phases)")
     args = parser.parse_args()
@@ -304,15 +341,15 @@ def main() -> None:
                 async with httpx.AsyncClient(base_url=url, timeout=60) as client:
                     s = await samples(client)
                 print(f"{len(s.pids)} datasets, {len(s.derived)} derived, {len(s.techniques)} techniques sampled")
-                await phase(url, args.warmup, args.clients, s, hostile="")
+                await phase(url, args.warmup, args.clients, s, hostile="", processes=args.processes)
                 memory["after warm-up"] = rss(proc)
                 before = cpu_seconds(proc)
-                normal = await phase(url, args.seconds, args.clients, s, hostile="")
+                normal = await phase(url, args.seconds, args.clients, s, hostile="", processes=args.processes)
                 memory["after normal"] = rss(proc)
                 base = report(f"normal, {args.clients} clients", normal, args.seconds)
                 between = cpu_seconds(proc)
                 cpu(before, between, args.seconds)
-                hostile = await phase(url, args.seconds, args.clients, s, hostile=args.hostile)
+                hostile = await phase(url, args.seconds, args.clients, s, hostile=args.hostile, processes=args.processes)
                 memory["after hostile"] = rss(proc)
                 loaded = report(f"with a hostile client, {args.clients} + 1 clients (2 connections)", hostile,
                                 args.seconds)
