@@ -68,16 +68,21 @@ def _result(answer: tuple[Any, ...]) -> NexusFile:
     raise SourceUnavailable(answer[1])
 
 
+_CHILD = ("import os, runpy, sys; sys.path[:0] = sys.argv.pop(1).split(os.pathsep); "
+          "runpy.run_module('loaders.nexus_worker', run_name='__main__')")
+"""The child's command: this process's import path first (the same pankg, wherever it was imported from),
+then this module as ``__main__`` with the two descriptors as its arguments."""
+
+
 def _started() -> tuple[subprocess.Popen[bytes], Connection, Connection]:
     global _child
     if _child is None or _child[0].poll() is not None:
         _stop()
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         process = subprocess.Popen(  # libhdf5's own complaints about a damaged file are noise: not shown
-            [sys.executable, "-m", "loaders.nexus_worker", str(down_read), str(up_write)],
-            pass_fds=(down_read, up_write), env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            [sys.executable, "-c", _CHILD, os.pathsep.join(p for p in sys.path if p), str(down_read), str(up_write)],
+            pass_fds=(down_read, up_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         os.close(down_read)
         os.close(up_write)
@@ -119,5 +124,5 @@ def _serve(requests: Connection, answers: Connection) -> None:
 
 atexit.register(lambda: _stop())
 
-if __name__ == "__main__":  # the child: python -m loaders.nexus_worker READ_FD WRITE_FD
+if __name__ == "__main__":  # the child (see _CHILD): READ_FD WRITE_FD
     _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
