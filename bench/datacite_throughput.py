@@ -1,4 +1,4 @@
-"""DataCite loader throughput at scale, against pyoxigraph's raw bulk_load of the same triples.
+"""DataCite loader throughput at scale, against oxigraph's raw bulk_load of the same triples.
 
     python bench/datacite_throughput.py --records 20000 --files 4
 
@@ -10,7 +10,7 @@ Each phase runs in its own process so that its peak RSS is its own:
 2. pankg: ``pankg load datacite`` of that folder into a fresh on-disk store: parse the XML (defusedxml),
    map every record, stage, swap and count, exactly what the CLI does (one source per file).
 3. export, raw, raw-graphs: as in ``bench/load_throughput.py``: the loaded triples as N-Triples (and as
-   N-Quads in pankg's named graphs) bulk-loaded by pyoxigraph alone.
+   N-Quads in pankg's named graphs) bulk-loaded by oxigraph alone.
 The figure is pankg / raw NT; pankg / raw NQ compares the same graph layout.
 """
 
@@ -43,7 +43,8 @@ def record(n: int, rng: random.Random) -> str:
         f'<creator><creatorName nameType="Personal">{family}, {given}</creatorName><givenName>{given}</givenName>'
         f'<familyName>{family}</familyName><nameIdentifier nameIdentifierScheme="ORCID">'
         f"https://orcid.org/{fake_orcid(rng.randrange(1, 5000))}</nameIdentifier>"
-        f'<affiliation affiliationIdentifier="{ror}" affiliationIdentifierScheme="ROR">{facility}</affiliation></creator>'
+        f'<affiliation affiliationIdentifier="{ror}" affiliationIdentifierScheme="ROR">{facility}</affiliation>'
+        '</creator>'
         for family, given in rng.sample(NAMES, rng.randint(1, 3))
     )
     related = "".join(
@@ -59,20 +60,26 @@ def record(n: int, rng: random.Random) -> str:
         f'<publisher publisherIdentifier="{ror}" publisherIdentifierScheme="ROR">{facility}</publisher>'
         f"<publicationYear>{day.year}</publicationYear>"
         f'<resourceType resourceTypeGeneral="Dataset">Raw data</resourceType>'
-        f'<subjects><subject subjectScheme="PaNET" valueURI="http://purl.org/pan-science/PaNET/PaNET0{rng.randrange(1100, 1250)}">'
+        '<subjects><subject subjectScheme="PaNET" '
+        f'valueURI="http://purl.org/pan-science/PaNET/PaNET0{rng.randrange(1100, 1250)}">'
         f"technique</subject><subject>crystallography</subject></subjects>"
-        f'<contributors><contributor contributorType="ContactPerson"><contributorName>{facility} data desk</contributorName>'
+        '<contributors><contributor contributorType="ContactPerson">'
+        f'<contributorName>{facility} data desk</contributorName>'
         f"</contributor></contributors>"
         f'<dates><date dateType="Collected">{day.isoformat()}/{(day + dt.timedelta(days=2)).isoformat()}</date>'
-        f'<date dateType="Issued">{day.year}</date><date dateType="Available">{(day + dt.timedelta(days=1095)).isoformat()}</date></dates>'
+        f'<date dateType="Issued">{day.year}</date>'
+        f'<date dateType="Available">{(day + dt.timedelta(days=1095)).isoformat()}</date></dates>'
         f"<language>en</language><relatedIdentifiers>{related}</relatedIdentifiers>"
         f"<sizes><size>{rng.randrange(1, 900)} GB</size></sizes><formats><format>application/x-hdf5</format></formats>"
         f"<version>1.0</version><rightsList><rights rightsURI=\"https://creativecommons.org/licenses/by/4.0/\" "
-        f'rightsIdentifier="CC-BY-4.0" rightsIdentifierScheme="SPDX">Creative Commons Attribution 4.0</rights></rightsList>'
+        'rightsIdentifier="CC-BY-4.0" rightsIdentifierScheme="SPDX">Creative Commons Attribution 4.0</rights>'
+        '</rightsList>'
         f'<descriptions><description descriptionType="Abstract">Raw data of scan {n}.</description>'
-        f'<description descriptionType="Methods">Rotation series, {rng.randrange(900, 3600)} frames.</description></descriptions>'
+        f'<description descriptionType="Methods">Rotation series, {rng.randrange(900, 3600)} frames.</description>'
+        '</descriptions>'
         f"<geoLocations><geoLocation><geoLocationPlace>{facility}</geoLocationPlace><geoLocationPoint>"
-        f"<pointLongitude>{rng.uniform(-10, 20):.4f}</pointLongitude><pointLatitude>{rng.uniform(40, 56):.4f}</pointLatitude>"
+        f"<pointLongitude>{rng.uniform(-10, 20):.4f}</pointLongitude>"
+        f"<pointLatitude>{rng.uniform(40, 56):.4f}</pointLatitude>"
         f"</geoLocationPoint></geoLocation></geoLocations>"
         f'<fundingReferences><fundingReference><funderName>European Commission</funderName><funderIdentifier '
         f'funderIdentifierType="Crossref Funder ID">https://doi.org/10.13039/501100000780</funderIdentifier>'
@@ -87,7 +94,8 @@ def phase_generate(folder: str, records: str, files: str) -> dict[str, float]:
     for f in range(count):
         numbers = range(f * total // count, (f + 1) * total // count)
         body = "".join(record(n, rng) for n in numbers)
-        (Path(folder) / f"datacite-{f:02d}.xml").write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<records>{body}</records>')
+        (Path(folder) / f"datacite-{f:02d}.xml").write_text(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<records>{body}</records>')
     return {"bytes": sum(p.stat().st_size for p in Path(folder).iterdir())}
 
 

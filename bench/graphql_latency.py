@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
 

@@ -1,4 +1,4 @@
-"""Load throughput of the demo, end to end, against pyoxigraph's raw bulk_load of the same triples.
+"""Load throughput of the demo, end to end, against oxigraph's raw bulk_load of the same triples.
 
     python bench/load_throughput.py --datasets 100000
 
@@ -27,7 +27,7 @@ from phases import baselines, print_comparison, run_phase, serve_phase  # noqa: 
 
 
 def phase_pankg(store_dir: str, datasets: str) -> dict[str, float]:
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
 

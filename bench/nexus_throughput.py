@@ -1,4 +1,4 @@
-"""Harvest throughput of the NeXus loader, against pyoxigraph's raw bulk_load of the same triples.
+"""Harvest throughput of the NeXus loader, against oxigraph's raw bulk_load of the same triples.
 
     python bench/nexus_throughput.py --files 2000
 
@@ -31,7 +31,8 @@ def phase_generate(directory: str, files: str) -> dict[str, float]:
 
     start = time.perf_counter()
     for n in range(int(files)):
-        entry = saxs_entry(f"Silica nanoparticles, run {n}", energy=(8 + n % 7, "keV") if n % 2 else ((8 + n % 7) * 1000, "eV"))
+        energy = (8 + n % 7, "keV") if n % 2 else ((8 + n % 7) * 1000, "eV")
+        entry = saxs_entry(f"Silica nanoparticles, run {n}", energy=energy)
         entry["entry_identifier"] = n
         entry["start_time"] = f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}T09:{n % 60:02d}:00+01:00"
         entry["sample"]["temperature"] = (280.0 + n % 40, {"units": "K"})
@@ -42,7 +43,7 @@ def phase_generate(directory: str, files: str) -> dict[str, float]:
 def phase_harvest(directory: str) -> dict[str, float]:
     import datetime as dt
 
-    from graph.model import RdfModel
+    from graph.model.writer import RdfModel
     from loaders import nexus
     from loaders.base import LoadReport
 
@@ -59,7 +60,7 @@ def phase_harvest(directory: str) -> dict[str, float]:
 def phase_pankg(store_dir: str, directory: str) -> dict[str, float]:
     import datetime as dt
 
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders import nexus
     from loaders.base import load
 

@@ -1,9 +1,10 @@
-"""What every benchmark here shares: phases in their own processes, and the raw pyoxigraph baselines.
+"""What every benchmark here shares: phases in their own processes, and the raw oxigraph baselines.
 
 A benchmark script defines its own phases (``generate``, ``pankg``, ...) and gets ``export`` and
 ``raw`` from here. Each phase runs in a child process (:func:`run_phase`) so that its peak RSS is its
 own; :func:`serve_phase` is the child's side. The baselines: the triples pankg loaded, written out
-(not timed) as N-Triples and as N-Quads in pankg's named graphs, then bulk-loaded by pyoxigraph alone.
+(not timed) as N-Triples and as N-Quads in pankg's named graphs, then bulk-loaded by oxigraph alone
+(:class:`graph.store.raw.RawStore`: the engine without pankg's layers).
 """
 
 from __future__ import annotations
@@ -25,26 +26,26 @@ Phase = Callable[..., dict[str, float]]
 
 def phase_export(store_dir: str, nt_file: str) -> dict[str, float]:
     """Write the source graphs of a pankg store as N-Triples (``nt_file``) and as N-Quads (``nt_file.nq``)."""
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
+    from graph.query.formats import RdfSyntax
+    from graph.store.embedded import GraphStore
 
     with GraphStore(store_dir) as store, open(nt_file, "wb") as out, open(nt_file + ".nq", "wb") as quads:
         for g in [g for info in store.sources.values() for g in info.graphs]:
-            store._store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g.iri))
-            for quad in store._store.quads_for_pattern(None, None, None, ox.NamedNode(g.iri)):
-                quads.write(f"{quad} .\n".encode())
+            store.dump(out, RdfSyntax.N_TRIPLES, g.iri)
+            for s, p, o, _ in store.quads(graph=g.iri):
+                quads.write(f"{s} {p} {o} <{g.iri}> .\n".encode())
     return {"bytes": Path(nt_file).stat().st_size}
 
 
 def phase_raw(store_dir: str, rdf_file: str) -> dict[str, float]:
-    """pyoxigraph's own ``bulk_load`` of a file (N-Quads if it ends in .nq) into a fresh on-disk store."""
-    import pyoxigraph as ox
+    """oxigraph's own ``bulk_load`` of a file (N-Quads if it ends in .nq) into a fresh on-disk store."""
+    from graph.query.formats import RdfSyntax
+    from graph.store.raw import RawStore
 
-    store = ox.Store(store_dir)
+    store = RawStore(store_dir)
     start = time.perf_counter()
-    fmt = ox.RdfFormat.N_QUADS if rdf_file.endswith(".nq") else ox.RdfFormat.N_TRIPLES
-    store.bulk_load(path=rdf_file, format=fmt)
+    fmt = RdfSyntax.N_QUADS if rdf_file.endswith(".nq") else RdfSyntax.N_TRIPLES
+    store.bulk_load(path=rdf_file, syntax=fmt)
     store.flush()
     return {"seconds": time.perf_counter() - start, "triples": len(store)}
 
@@ -53,14 +54,14 @@ def load_phase(store_dir: str, kind: str, location: str) -> dict[str, float]:
     """``pankg load KIND LOCATION`` into a fresh on-disk store, as the CLI does it: seconds, triples, warnings."""
     import datetime as dt
 
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders import LOADERS
     from loaders.base import load
 
     start = time.perf_counter()
     triples = warnings = 0
     with GraphStore(store_dir) as store:
-        for source in LOADERS[kind]([location], False):
+        for source in LOADERS[kind]([location]):
             report = load(store, source, as_of=dt.date(2026, 11, 21))
             assert report.result is not None
             triples += report.result.source.triples
@@ -72,7 +73,7 @@ def load_phase(store_dir: str, kind: str, location: str) -> dict[str, float]:
 def run_phase(script: str, *args: str) -> dict[str, float]:
     """Run ``script --phase ARGS...`` in a child process and return the figures it printed."""
     out = subprocess.run([sys.executable, script, "--phase", *args], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def serve_phase(args: list[str], phases: dict[str, Phase]) -> None:
@@ -96,7 +97,7 @@ def print_comparison(label: str, ours: dict[str, float], raw: dict[str, float], 
     """The three rates side by side, and the two ratios (the target is pankg / raw NT >= 50 %)."""
     rates = [f["triples"] / f["seconds"] for f in (ours, raw, raw_graphs)]
     rows = [(label, ours, ""), ("raw bulk_load NT", raw, ""), ("raw bulk_load NQ", raw_graphs, "  (same named graphs)")]
-    for (name, figures, note), rate in zip(rows, rates):
+    for (name, figures, note), rate in zip(rows, rates, strict=True):
         print(f"  {name:<18}: {figures['seconds']:8.1f} s  {rate:12,.0f} triples/s  "
               f"peak RSS {figures['peak_rss_mb']:,.0f} MB{note}")
     print(f"  ratio pankg / raw NT: {rates[0] / rates[1]:.0%} (target >= 50%)")

@@ -6,7 +6,7 @@ Every phase runs in its own process, on copies of one on-disk store (not timed: 
 
 1. build: the demo of ``--datasets`` datasets (seed 1) into a fresh store, as ``pankg demo`` does;
 2. crash: a reload of the demo with seed 2 (a changed source) that SIGKILLs itself at ``--kill-at`` (a point
-   of :mod:`graph.faults`; the default, ``stage:N``, is after the chunk that brings about 60 % of the new
+   of :mod:`graph.store.faults`; the default, ``stage:N``, is after the chunk that brings about 60 % of the new
    quads into the store), so the store holds version 1 plus the leftovers of the killed stage;
 3. baselines, on a copy of the clean version-1 store: a normal open (``GraphStore(path)``), then the first
    ``all`` query (datasets counted), then close; and a normal reload (seed 2: stage, swap, and the close that
@@ -15,7 +15,7 @@ Every phase runs in its own process, on copies of one on-disk store (not timed: 
    the open found (leftover graphs and quads, counted apart afterwards, not timed);
 5. rerun: the same reload on the crashed store, its close included (it drops version 1 and the leftovers);
    ``--opens-only`` skips 3 (the reload) and 5, which take minutes at 100,000 datasets;
-6. (unless ``--no-old``) the open as it was before the collector (``graph/collect.py``): every leftover graph
+6. (unless ``--no-old``) the open as it was before the collector (``graph/store/collect.py``): every leftover graph
    dropped with ``Store.remove_graph``, one after the other, before the open returned.
 
 Printed: seconds per phase and the ratios first open after a crash / normal open (now and before), rerun /
@@ -43,7 +43,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset
 
 
 def _load(store_dir: str, datasets: str, seed: str) -> dict[str, float]:
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
 
@@ -63,7 +63,7 @@ def phase_build(store_dir: str, datasets: str) -> dict[str, float]:
 
 def phase_crash(store_dir: str, datasets: str, kill_at: str) -> dict[str, float]:
     """The reload, killed by its own hook at ``kill_at`` (never returns if the point is reached)."""
-    from graph import faults
+    from graph.store import faults
 
     faults.kill_at(kill_at)
     return _load(store_dir, datasets, "2")
@@ -75,54 +75,50 @@ def phase_reload(store_dir: str, datasets: str) -> dict[str, float]:
 
 def phase_open(store_dir: str) -> dict[str, float]:
     """Open, first ``all`` query, close: what ``pankg query`` costs besides starting Python."""
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
 
     start = time.perf_counter()
     store = GraphStore(store_dir)
     opened = time.perf_counter()
     store.query(COUNT)
     queried = time.perf_counter()
-    union = store._clean
+    union = store.is_clean
     store.close()
     return {"open": opened - start, "query": queried - opened, "close": time.perf_counter() - queried,
             "seconds": time.perf_counter() - start, "union": float(union)}
 
 
 def phase_old_open(store_dir: str) -> dict[str, float]:
-    """The open before graph/collect.py: each graph no source holds dropped with remove_graph, then the open."""
-    import pyoxigraph as ox
-
-    from graph import registry
-    from graph.iris import DEFAULT_BASE, Minter
+    """The open before graph/store/collect.py: each graph no source holds dropped with remove_graph, then the open."""
+    from graph.model.iris import DEFAULT_BASE, Minter
+    from graph.store.raw import RawStore
 
     start = time.perf_counter()
-    store = ox.Store(store_dir)
-    keep = {g.iri for info in registry.read_sources(store, registry.META_GRAPH).values() for g in info.graphs}
+    store = RawStore(store_dir)
+    keep = {g.iri for info in store.sources().values() for g in info.graphs}
     ours = Minter(DEFAULT_BASE).minted("graph", "")
-    for node in list(store.named_graphs()):
-        if isinstance(node, ox.NamedNode) and node.value.startswith(ours) and node.value not in keep:
-            store.remove_graph(node)
+    for graph in store.named_graphs():
+        if graph.startswith(ours) and graph not in keep:
+            store.remove_graph(graph)
     opened = time.perf_counter()
     store.flush()
-    del store
+    store.close()
     return {"open": opened - start, "seconds": time.perf_counter() - start}
 
 
 def phase_leftovers(store_dir: str) -> dict[str, float]:
     """What a killed load left: graphs under <base>graph/ that no source holds, and their quads (not timed)."""
-    import pyoxigraph as ox
+    from graph.model.iris import DEFAULT_BASE, Minter
+    from graph.store.raw import RawStore
 
-    from graph import registry
-    from graph.collect import strays
-    from graph.iris import DEFAULT_BASE, Minter
-
-    store = ox.Store.read_only(store_dir)
-    sources = registry.read_sources(store, registry.META_GRAPH)
+    store = RawStore(store_dir, read_only=True)
+    sources = store.sources()
     keep = {g.iri for info in sources.values() for g in info.graphs}
-    found = strays(store, Minter(DEFAULT_BASE).minted("graph", ""), keep)
+    ours = Minter(DEFAULT_BASE).minted("graph", "")
+    found = [g for g in store.named_graphs() if g.startswith(ours) and g not in keep]  # graph.store.collect.strays
     values = " ".join(f"<{g}>" for g in found)
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-    quads = int(next(iter(rows))[0].value) if found else 0  # type: ignore[arg-type,index]
+    _, rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    quads = int(rows[0][0].value) if found else 0
     generations = sorted(info.generation for info in sources.values())
     return {"graphs": len(found), "quads": quads, "generation": generations[0] if generations else 0}
 
@@ -137,18 +133,19 @@ def crash(script: str, store_dir: str, datasets: int, kill_at: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=int, default=20_000)
-    parser.add_argument("--kill-at", help="crash point of graph/faults.py, POINT[:N] (default: stage, 60 %% in)")
+    parser.add_argument("--kill-at", help="crash point of graph/store/faults.py, POINT[:N] (default: stage, 60 %% in)")
     parser.add_argument("--no-old", action="store_true", help="skip the open as it was (minutes at 100,000)")
     parser.add_argument("--opens-only", action="store_true", help="skip the normal reload and the rerun")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    phases: dict[str, Callable[..., dict[str, float]]] = {"build": phase_build, "crash": phase_crash, "reload": phase_reload, "open": phase_open,
-              "old-open": phase_old_open, "leftovers": phase_leftovers}
+    phases: dict[str, Callable[..., dict[str, float]]] = {
+        "build": phase_build, "crash": phase_crash, "reload": phase_reload, "open": phase_open,
+        "old-open": phase_old_open, "leftovers": phase_leftovers}
     if args.phase:
         serve_phase(args.phase, phases)
         return
     n = str(args.datasets)
-    # the demo maps to about 53 quads a dataset, staged in chunks of 400,000 (graph/bulk.py CHUNK_QUADS)
+    # the demo maps to about 53 quads a dataset, staged in chunks of 400,000 (graph/store/bulk.py CHUNK_QUADS)
     kill_at = args.kill_at or f"stage:{max(1, round(0.6 * 53 * args.datasets / 400_000))}"
     with tempfile.TemporaryDirectory(prefix="pankg-recovery-") as tmp:
         built = run_phase(__file__, "build", f"{tmp}/v1", n)

@@ -1,4 +1,4 @@
-"""SciCat loader throughput at scale, against pyoxigraph's raw bulk_load of the same triples.
+"""SciCat loader throughput at scale, against oxigraph's raw bulk_load of the same triples.
 
     python bench/scicat_throughput.py --datasets 100000
 
@@ -10,7 +10,7 @@ Each phase runs in its own process so that its peak RSS is its own:
 2. pankg: ``pankg load scicat`` of that folder into a fresh on-disk store: read the JSON, map every
    record, stage, swap and count, exactly what the CLI does.
 3. export, raw, raw-graphs: as in ``bench/load_throughput.py``: the loaded triples as N-Triples (and as
-   N-Quads in pankg's named graphs) bulk-loaded by pyoxigraph alone.
+   N-Quads in pankg's named graphs) bulk-loaded by oxigraph alone.
 The figure is pankg / raw NT (target >= 50 %); pankg / raw NQ compares the same graph layout.
 """
 

@@ -25,8 +25,8 @@ three ways:
   127.0.0.1 (its own process, with a ``PANKG_TOKENS`` file written here and the default limits: each query
   in a read-only worker process, 4 of them), ``--clients`` concurrent httpx clients;
 - in-process: ``GraphStore.query(sparql, scope)`` with the matching scope (``public``, the ``Entitlement``,
-  staff), ``--clients`` threads, rows materialized as pyoxigraph terms (no serialization);
-- raw: pyoxigraph's ``Store.query`` on the same on-disk store with the union default graph (no scope at
+  staff), ``--clients`` threads, rows materialized as plain values (no serialization);
+- raw: oxigraph's ``Store.query`` on the same on-disk store with the union default graph (no scope at
   all), ``--clients`` threads: the floor.
 
 Before timing, every cell's first requests are checked: rows found, and the HTTP answer has the same rows as
@@ -88,7 +88,8 @@ def write_tokens(path: Path, proposals: list[str]) -> None:
     )
 
 
-async def over_http(url: str, caller: str, queries: Sequence[str], clients: int) -> tuple[list[float], float, list[bytes]]:
+async def over_http(url: str, caller: str, queries: Sequence[str],
+                    clients: int) -> tuple[list[float], float, list[bytes]]:
     """POST each query to /sparql from ``clients`` concurrent clients: (seconds each, wall seconds, bodies)."""
     import httpx
 
@@ -118,7 +119,7 @@ async def over_http(url: str, caller: str, queries: Sequence[str], clients: int)
 
 
 def check(kind: str, caller: str, http_rows: list[Any], local_rows: list[Any], plan: dict[str, Any]) -> None:
-    for k, (got, want) in enumerate(zip(http_rows, local_rows)):
+    for k, (got, want) in enumerate(zip(http_rows, local_rows, strict=False)):
         assert canonical(got) == canonical(want), (
             f"{kind} as {caller}, request {k}: HTTP gave {len(got)} rows, in-process {len(want)}, not the same")
         embargoed = kind == "lineage" and plan["lineage_embargoed"][k]
@@ -170,7 +171,8 @@ def main() -> None:
         run_phase(script, "breakdown", store_dir, f"{tmp}/plan.json", f"{tmp}/breakdown.json")
         worker = json.loads(Path(f"{tmp}/worker.json").read_text())
         for cell, figures_ in worker.items():
-            check(*cell.split("/"), figures_["rows"], local[cell]["rows"], plan)
+            query_kind, caller = cell.split("/")
+            check(query_kind, caller, figures_["rows"], local[cell]["rows"], plan)
         local.update(json.loads(Path(f"{tmp}/floor.json").read_text()))
         staff, union, group = (local[f"lineage/{who}"]["rows"] for who in ("staff", "raw", "group"))
         for k in range(min(len(staff), len(group))):  # lineage: no LIMIT, so the same rows whatever the plan
@@ -198,11 +200,11 @@ def main() -> None:
 
 def report(args: argparse.Namespace, plan: dict[str, Any], http: dict[str, dict[str, float]],
            worker: dict[str, Any], local: dict[str, Any], breakdown: dict[str, Any]) -> None:
-    print(f"\nup to {args.requests} requests per cell (n: fewer where the in-process warm-up showed the cell would take "
-          f"over {args.cell_seconds:g} s), {args.clients} concurrent clients (HTTP) or threads (the other ways); every "
-          "answer checked (HTTP rows = worker rows = in-process rows)")
-    print(f"{'query':<10} {'caller':<10} {'way':<11} {'n':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'rows/req':>9}   "
-          "ratios")
+    print(f"\nup to {args.requests} requests per cell (n: fewer where the in-process warm-up showed the cell would "
+          f"take over {args.cell_seconds:g} s), {args.clients} concurrent clients (HTTP) or threads (the other ways); "
+          "every answer checked (HTTP rows = worker rows = in-process rows)")
+    print(f"{'query':<10} {'caller':<10} {'way':<11} {'n':>4} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} "
+          f"{'rows/req':>9}   ratios")
     for kind in KINDS:
         raw = local[f"{kind}/raw"]
         for caller in CALLERS:
@@ -214,14 +216,16 @@ def report(args: argparse.Namespace, plan: dict[str, Any], http: dict[str, dict[
                     ratios = (f"in-process/raw: p50 {f['p50'] / raw['p50']:.1f}x, p99 {f['p99'] / raw['p99']:.1f}x, "
                               f"req/s {f['rps'] / raw['rps']:.2f} of raw")
                 else:
-                    ratios = (f"{way}/in-process: p50 {f['p50'] / inproc['p50']:.1f}x, p99 {f['p99'] / inproc['p99']:.1f}x, "
+                    ratios = (f"{way}/in-process: p50 {f['p50'] / inproc['p50']:.1f}x, "
+                              f"p99 {f['p99'] / inproc['p99']:.1f}x, "
                               f"req/s {f['rps'] / inproc['rps']:.2f} of in-process")
                 first = way == "http"
                 print(f"{kind if first else '':<10} {caller if first else '':<10} {way:<11} {inproc['count']:>4} "
                       f"{f['p50']:8.1f} "
                       f"{f['p99']:8.1f} {f['rps']:8.1f} {f'{rows:9.1f}' if first else '':>9}   {ratios}")
         rows = sum(len(r) for r in raw["rows"]) / len(raw["rows"])
-        print(f"{kind:<10} {'(union)':<10} {'raw':<11} {len(raw['rows']):>4} {raw['p50']:8.1f} {raw['p99']:8.1f} {raw['rps']:8.1f} {rows:9.1f}")
+        print(f"{kind:<10} {'(union)':<10} {'raw':<11} {len(raw['rows']):>4} {raw['p50']:8.1f} {raw['p99']:8.1f} "
+              f"{raw['rps']:8.1f} {rows:9.1f}")
     print("\nHTTP/worker, p50: " + ", ".join(
         f"{kind} {caller} {http[f'{kind}/{caller}']['p50'] / worker[f'{kind}/{caller}']['p50']:.1f}x"
         for kind in KINDS for caller in CALLERS))
@@ -231,8 +235,8 @@ def report(args: argparse.Namespace, plan: dict[str, Any], http: dict[str, dict[
           + "".join(f" {kind + ' eval':>15} {'+ JSON':>8}" for kind in KINDS))
     for caller in CALLERS:
         b = breakdown[caller]
-        print(f"{caller:<10} {plan['graphs'][caller]:>7,} {b['scope options']:>11.2f} {b['pickled bytes'] / 1024:>10.1f} "
-              f"{b['pickle + unpickle']:>10.2f}"
+        print(f"{caller:<10} {plan['graphs'][caller]:>7,} {b['scope options']:>11.2f} "
+              f"{b['pickled bytes'] / 1024:>10.1f} {b['pickle + unpickle']:>10.2f}"
               + "".join(f" {b[kind + ' evaluate']:>15.2f} {b[kind + ' evaluate + JSON']:>8.2f}" for kind in KINDS))
     print(f"{'raw union':<10} {'':>7} {'':>11} {'':>10} {'':>10}"
           + "".join(f" {breakdown['raw'][kind + ' evaluate']:>15.2f} {'':>8}" for kind in KINDS))

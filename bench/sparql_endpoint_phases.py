@@ -54,14 +54,15 @@ def figures(times: Sequence[float], wall: float) -> dict[str, float]:
 
 
 def term(value: Any) -> list[str]:
-    """A pyoxigraph term as [type, value, datatype or @lang], the shape :func:`binding` gives a JSON term."""
-    import pyoxigraph as ox
+    """A term of a query's rows (:mod:`graph.query.terms`) as [type, value, datatype or @lang], the shape
+    :func:`binding` gives a JSON term."""
+    from graph.query.terms import BlankNode, NamedNode
 
     if value is None:
         return []
-    if isinstance(value, ox.NamedNode):
+    if isinstance(value, NamedNode):
         return ["uri", value.value, ""]
-    if isinstance(value, ox.BlankNode):
+    if isinstance(value, BlankNode):
         return ["bnode", "", ""]
     if value.language:
         return ["literal", value.value, "@" + value.language]
@@ -123,8 +124,8 @@ def threaded(call: Callable[[str], Any], queries: Sequence[str], clients: int) -
 
 def phase_plan(store_dir: str, plan_file: str, requests: str, panet: str) -> dict[str, float]:
     """Pick the token's proposals, the derived datasets and the techniques, and write every query's text."""
-    from graph.access import Entitlement
-    from graph.store import GraphStore
+    from graph.model.access import Entitlement
+    from graph.store.embedded import GraphStore
 
     n = int(requests)
     with GraphStore(store_dir) as store:
@@ -165,7 +166,7 @@ def phase_plan(store_dir: str, plan_file: str, requests: str, panet: str) -> dic
 
 
 def _scopes(plan: dict[str, Any]) -> dict[str, Any]:
-    from graph.access import Entitlement
+    from graph.model.access import Entitlement
 
     return {"anonymous": "public", "group": Entitlement(proposals=frozenset(plan["proposals"])),
             "staff": Entitlement(staff=True)}
@@ -177,7 +178,7 @@ def phase_inprocess(store_dir: str, plan_file: str, out_file: str, clients: str,
     Also fixes each cell's number of requests for every way: ``--requests``, fewer when the warm-up shows
     that they would take more than ``seconds`` here (at least two per client).
     """
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
 
     plan = json.loads(Path(plan_file).read_text())
     out: dict[str, Any] = {}
@@ -200,7 +201,7 @@ def phase_inprocess(store_dir: str, plan_file: str, out_file: str, clients: str,
 
 def phase_worker(store_dir: str, plan_file: str, out_file: str, clients: str) -> dict[str, float]:
     """What the view runs for a query, without HTTP: ``sparql_protocol.execute`` (scope, worker process, JSON)."""
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from resolvers import sparql_worker
     from resolvers.sparql_limits import Limits
     from resolvers.sparql_protocol import Operation, execute
@@ -228,18 +229,18 @@ def phase_worker(store_dir: str, plan_file: str, out_file: str, clients: str) ->
 
 
 def phase_floor(store_dir: str, plan_file: str, out_file: str, clients: str) -> dict[str, float]:
-    """Raw pyoxigraph ``Store.query`` over the union default graph of the same on-disk store."""
-    import pyoxigraph as ox
+    """Raw oxigraph ``Store.query`` over the union default graph of the same on-disk store (its rows as plain
+    values, as every way here gets them: :class:`graph.store.raw.RawStore`)."""
+    from graph.store.raw import RawStore
 
     plan = json.loads(Path(plan_file).read_text())
-    store = ox.Store(store_dir)
+    store = RawStore(store_dir)
     out: dict[str, Any] = {}
     for kind in KINDS:
 
         def call(sparql: str) -> list[list[list[str]]]:
-            results = store.query(sparql, use_default_graph_as_union=True)
-            width = len(results.variables)
-            return [[term(row[i]) for i in range(width)] for row in results]
+            _, rows = store.query(sparql, union=True)
+            return [[term(v) for v in row] for row in rows]
 
         threaded(call, plan[kind][: int(clients)], int(clients))
         times, wall, results = threaded(call, plan[kind], int(clients))
@@ -250,10 +251,10 @@ def phase_floor(store_dir: str, plan_file: str, out_file: str, clients: str) -> 
 
 def phase_breakdown(store_dir: str, plan_file: str, out_file: str) -> dict[str, float]:
     """Where a worker query's time goes, step by step as the server and its worker take them (medians)."""
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
-    from resolvers.sparql_limits import answer, oxigraph_dataset, plain_dataset
+    from graph.query.dataset import Dataset
+    from graph.store.embedded import GraphStore
+    from graph.store.view import ReadOnlyView
+    from resolvers.sparql_formats import Chooser
 
     plan = json.loads(Path(plan_file).read_text())
     reps = 15
@@ -270,30 +271,30 @@ def phase_breakdown(store_dir: str, plan_file: str, out_file: str) -> dict[str, 
     out: dict[str, Any] = {}
     with GraphStore(store_dir) as store:
         store.flush()
-        reader = ox.Store.read_only(store_dir)
-        out["open read-only"] = median_ms(lambda: ox.Store.read_only(store_dir))
+        reader = ReadOnlyView(store_dir)
+        out["open read-only"] = median_ms(lambda: ReadOnlyView(store_dir))
+        json_answer = Chooser(None, None)
         for caller, scope in _scopes(plan).items():
-            def options() -> dict[str, Any]:
-                with store.reading(scope) as opts:  # noqa: B023
-                    return opts
+            def options() -> Dataset:
+                with store.reading(scope) as dataset:  # noqa: B023
+                    return dataset
 
-            opts = options()
-            plain = plain_dataset(opts)
-            wire = pickle.dumps(plain)
+            dataset = options()
+            wire = pickle.dumps(dataset)
             row: dict[str, float] = {
                 "scope options": median_ms(options),
-                "pickle + unpickle": median_ms(lambda: oxigraph_dataset(pickle.loads(pickle.dumps(plain)))),  # noqa: B023
+                "pickle + unpickle": median_ms(lambda: pickle.loads(pickle.dumps(dataset))),  # noqa: B023
                 "pickled bytes": len(wire),
             }
-            dataset = oxigraph_dataset(plain)
             for kind in KINDS:
                 sparql = plan[kind][0]
-                row[f"{kind} evaluate"] = median_ms(lambda: list(reader.query(sparql, **dataset)))  # noqa: B023
+                # evaluate: the rows as plain values, the store's one way to read results without writing them
+                row[f"{kind} evaluate"] = median_ms(lambda: reader.query(sparql, dataset))  # noqa: B023
                 row[f"{kind} evaluate + JSON"] = median_ms(
-                    lambda: answer(reader.query(sparql, **dataset), None, None, 50_000_000))  # noqa: B023
+                    lambda: reader.answer(sparql, dataset, json_answer, 50_000_000))  # noqa: B023
             out[caller] = row
-        union = {"use_default_graph_as_union": True}
-        out["raw"] = {f"{kind} evaluate": median_ms(lambda: list(reader.query(plan[kind][0], **union)))  # noqa: B023
+        union = Dataset(union=True)
+        out["raw"] = {f"{kind} evaluate": median_ms(lambda: reader.query(plan[kind][0], union))  # noqa: B023
                       for kind in KINDS}
     Path(out_file).write_text(json.dumps(out))
     return {}

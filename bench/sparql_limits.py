@@ -6,7 +6,8 @@ Loads the demo into a fresh on-disk store, then runs a small public query (10 da
 medium one (every public dataset's PID and technique, about ``--datasets`` rows) in the public scope, each
 written as SPARQL JSON:
 
-- in-process: on the calling thread, as the endpoint did before the limits (``store._run`` + the capped writer);
+- in-process: on the calling thread, as the endpoint did before the limits (``GraphStore.answer``: the query and
+  the capped writer);
 - worker: through ``resolvers.sparql_worker`` (a warm worker: pickle the job, open the store read only,
   query, write, send the bytes back), as ``/sparql`` runs every query on an on-disk store now.
 
@@ -54,25 +55,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
     from resolvers import sparql_worker
-    from resolvers.sparql_limits import Limits, answer
+    from resolvers.sparql_formats import Chooser
+    from resolvers.sparql_limits import Limits
 
     limits = Limits()
     with tempfile.TemporaryDirectory() as tmp, GraphStore(Path(tmp) / "kg") as store:
         load(store, DemoSource(DemoCatalogue(args.datasets, 42, dt.date(2026, 11, 21))))
-        with store.reading("public") as options:
+        with store.reading("public") as dataset:
 
             def in_process(query: str) -> bytes:
-                results = store._run(query, options)
-                body, _ = answer(results, None, None, limits.max_bytes)
-                del results
+                body, _ = store.answer(query, dataset, Chooser(None, None), limits.max_bytes)
                 return body
 
             def in_worker(query: str) -> bytes:
-                return sparql_worker.run(store, query, options, None, None, limits)[0]
+                return sparql_worker.run(store, query, dataset, None, None, limits)[0]
 
             start = time.perf_counter()
             first = in_worker(SMALL)
@@ -82,8 +82,8 @@ def main() -> None:
             print(f"{'query':<8}{'way':<12}{'p50 ms':>9}{'p99 ms':>9}")
             for name, query in (("small", SMALL), ("medium", MEDIUM)):
                 runs = args.runs if name == "small" else max(20, args.runs // 5)
-                base = timed(lambda: in_process(query), runs)
-                work = timed(lambda: in_worker(query), runs)
+                base = timed(lambda: in_process(query), runs)  # noqa: B023 - called at once
+                work = timed(lambda: in_worker(query), runs)  # noqa: B023 - called at once
                 for way, times in (("in-process", base), ("worker", work)):
                     print(f"{name:<8}{way:<12}{p(times, 0.5):>9.2f}{p(times, 0.99):>9.2f}")
                 ratio = statistics.median(work) / statistics.median(base)

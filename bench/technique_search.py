@@ -70,7 +70,7 @@ def timed(store: object, sparql: str, repeat: int) -> tuple[float, int]:
 
 
 def build(store_dir: str, datasets: int, panet: str) -> None:
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders import LOADERS
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
@@ -79,7 +79,7 @@ def build(store_dir: str, datasets: int, panet: str) -> None:
     with GraphStore(store_dir) as store:
         load(store, DemoSource(DemoCatalogue(datasets, 42, dt.date(2026, 11, 21))))
         demo_seconds = time.perf_counter() - start
-        (source,) = LOADERS["panet"]([panet], False)
+        (source,) = LOADERS["panet"]([panet])
         report = load(store, source)
         assert report.result is not None
     print(f"demo at {datasets:,} datasets loaded in {demo_seconds:.1f} s; PaNET: {report.result.source.triples:,} "
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--dataset-type", action="store_true", help="add ?d a dcat:Dataset to every form")
     args = parser.parse_args()
 
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
 
     with tempfile.TemporaryDirectory(prefix="pankg-bench-") as tmp:
         build(f"{tmp}/kg", args.datasets, args.panet)

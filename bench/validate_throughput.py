@@ -30,26 +30,26 @@ from phases import run_phase, serve_phase  # noqa: E402
 
 
 def phase_generate(store_dir: str, datasets: str) -> dict[str, float]:
-    from graph.store import GraphStore
+    from graph.store.embedded import GraphStore
     from loaders.base import load
     from loaders.demo import DemoCatalogue, DemoSource
 
     with GraphStore(store_dir) as store:
-        report = load(store, DemoSource(DemoCatalogue(int(datasets), 42, dt.date(2026, 11, 21))), as_of=dt.date(2026, 11, 21))
+        day = dt.date(2026, 11, 21)
+        report = load(store, DemoSource(DemoCatalogue(int(datasets), 42, day)), as_of=day)
         assert report.result is not None
         return {"triples": report.result.source.triples}
 
 
 def phase_dump(store_dir: str, out: str) -> dict[str, float]:
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
+    from graph.query.formats import RdfSyntax
+    from graph.store.embedded import GraphStore
 
     with GraphStore(store_dir) as store:
         start = time.perf_counter()
         with open(out, "wb") as f:
             for g in store.graphs("all"):
-                store._store.dump(f, ox.RdfFormat.N_QUADS, from_graph=ox.NamedNode(g))
+                store.dump(f, RdfSyntax.N_QUADS, g)
         return {"seconds": time.perf_counter() - start, "bytes": Path(out).stat().st_size}
 
 
@@ -57,11 +57,11 @@ def phase_export(store_dir: str, parse: str) -> dict[str, float]:
     """The validation's chunks, fetched (and parsed into rdflib if ``parse`` is "1"), nothing checked."""
     import gc
 
-    from graph.quality import CHUNK
-    from graph.quality_export import export_chunk, focus_nodes, parse_chunk
-    from graph.quality_run import few_collections
-    from graph.shapes import load_shapes
-    from graph.store import GraphStore
+    from graph.quality.chunks import export_chunk, focus_nodes, parse_chunk
+    from graph.quality.report import CHUNK
+    from graph.quality.run import few_collections
+    from graph.quality.shapes import load_shapes
+    from graph.store.embedded import GraphStore
 
     with GraphStore(store_dir) as store, few_collections():
         start = time.perf_counter()
@@ -80,9 +80,9 @@ def phase_export(store_dir: str, parse: str) -> dict[str, float]:
 
 
 def phase_validate(store_dir: str, jobs: str) -> dict[str, float]:
-    from graph.quality import validate
-    from graph.quality_run import default_jobs
-    from graph.store import GraphStore
+    from graph.quality.report import validate
+    from graph.quality.run import default_jobs
+    from graph.store.embedded import GraphStore
 
     workers = default_jobs() if jobs == "auto" else int(jobs)
     with GraphStore(store_dir) as store:
@@ -99,17 +99,17 @@ def phase_validate(store_dir: str, jobs: str) -> dict[str, float]:
 def phase_whole(store_dir: str) -> dict[str, float]:
     import warnings
 
-    import pyoxigraph as ox
     import rdflib
     from pyshacl import validate as pyshacl_validate
 
-    from graph.shapes import load_shapes
-    from graph.store import GraphStore
+    from graph.quality.shapes import load_shapes
+    from graph.query.formats import RdfSyntax, ResultsSyntax
+    from graph.store.embedded import GraphStore
 
     with GraphStore(store_dir) as store:
         start = time.perf_counter()
         graph = rdflib.Graph()
-        data = store.serialize("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ox.QueryResultsFormat.JSON, ox.RdfFormat.N_TRIPLES)
+        data = store.serialize("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ResultsSyntax.JSON, RdfSyntax.N_TRIPLES)
         graph.parse(data=data, format="nt")
         loaded = time.perf_counter() - start
         with warnings.catch_warnings():
@@ -126,11 +126,12 @@ PHASES = {"generate": phase_generate, "dump": phase_dump, "fetch": phase_export,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=int, default=100_000)
-    parser.add_argument("--whole-max", type=int, default=5000, help="run the one-graph pySHACL baseline up to this size")
+    parser.add_argument("--whole-max", type=int, default=5000,
+                        help="run the one-graph pySHACL baseline up to this size")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        serve_phase(args.phase, PHASES)  # type: ignore[arg-type]
+        serve_phase(args.phase, PHASES)
         return
     with tempfile.TemporaryDirectory(prefix="pankg-bench-") as tmp:
         store = f"{tmp}/store"
@@ -150,7 +151,8 @@ def main() -> None:
         ("validate, 1 job", one), (f"validate, {int(auto['jobs'])} jobs", auto),
     ] + ([("whole graph, pySHACL", whole)] if whole else [])
     for name, figures in rows:
-        workers = f" (+ {figures['worker_peak_rss_mb']:,.0f} MB per worker)" if figures.get("worker_peak_rss_mb") else ""
+        rss = figures.get("worker_peak_rss_mb")
+        workers = f" (+ {rss:,.0f} MB per worker)" if rss else ""
         print(f"  {name:<22}: {figures['seconds']:8.1f} s  {triples / figures['seconds']:10,.0f} store triples/s  "
               f"peak RSS {figures['peak_rss_mb']:,.0f} MB{workers}")
     for name, figures in (("1 job", one), (f"{int(auto['jobs'])} jobs", auto)):

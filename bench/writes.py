@@ -1,4 +1,4 @@
-"""Writes and exports over HTTP: the Graph Store Protocol, SPARQL Update and the DataCite export, beside pyoxigraph.
+"""Writes and exports over HTTP: the Graph Store Protocol, SPARQL Update and the DataCite export, beside oxigraph.
 
     python bench/writes.py [--datasets 20000] [--sizes 1000,10000,100000] [--cell-seconds 20]
 
@@ -12,16 +12,16 @@ Builds (not timed, own process) the demo of ``--datasets`` datasets into a fresh
    flag) as a Turtle body. ``PUT`` of N triples into a new graph (201), ``GET`` of it (Turtle, checked: exactly
    the triples put), ``PUT`` of N other triples over it (204, a replace), ``POST`` (merge) of ``--batch``
    triples at a time into it, ``GET`` again (checked: the replace plus every merge), ``DELETE`` (204, then a 404).
-   Baseline, the same sequence in-process with pyoxigraph on the same on-disk store (before the server starts,
+   Baseline, the same sequence in-process with oxigraph on the same on-disk store (before the server starts,
    graphs removed afterwards): ``Store.load`` of the same Turtle into the named graph (one transaction), read with
-   ``quads_for_pattern`` + ``pyoxigraph.serialize`` as Turtle, the replace as ``clear_graph`` + ``load``, a merge
+   ``quads_for_pattern`` + ``serialize`` as Turtle, the replace as ``clear_graph`` + ``load``, a merge
    as a ``load`` of the batch, the delete as ``remove_graph``.
 2. SPARQL Update (``POST /sparql``, ``application/sparql-update``, writer token): ``INSERT DATA`` of each batch size
    of ``--update-batches`` into a user graph that already holds 0, 10,000 and the largest ``--sizes`` triples;
    and (``other graph``) into a new graph while the largest graph is still there, which isolates the copy of
    every user graph into the scratch store from the rewrite of the changed one. Checked by a count over
    ``/sparql``. Baseline: the same update texts with ``Store.update`` on the same on-disk store opened by plain
-   pyoxigraph, its graph holding the same triples.
+   oxigraph, its graph holding the same triples.
 3. DataCite export (``GET /export/datacite/{doi}``): up to ``--requests`` of the demo's DOIs, anonymously and with
    the staff token, ``--clients`` concurrent clients: p50/p99 and requests/s, against ``export_record(store,
    doi, scope)`` in-process (own process, scope ``public`` and staff), the XML writing (``to_bytes``) timed
@@ -31,7 +31,7 @@ Builds (not timed, own process) the demo of ``--datasets`` datasets into a fresh
 The slow cells (a write into a large user graph costs seconds) get fewer requests: as many as fit in
 ``--cell-seconds`` after the first, at least 3 (the ``n`` column; p99 of 3 is their max); ``first->last`` shows
 whether a cell's requests got slower as it went (each write into a user graph rewrites it whole). Last, with the server
-stopped, a breakdown of one ``INSERT DATA`` of ``--batch`` triples in-process (``graph.updates.apply_update``
+stopped, a breakdown of one ``INSERT DATA`` of ``--batch`` triples in-process (``graph.store.updates.apply_update``
 taken step by step: copying the user graphs, the scratch update, the diff, the commit) for each pre-filled size,
 and the commit's two halves on the store (a ``DROP GRAPH`` and an ``INSERT DATA`` of the whole graph). About
 4 minutes on 2 cores at the defaults; ``--datasets 2000 --sizes 1000,10000`` is a quick run.
@@ -107,25 +107,25 @@ def gsp_over_http(client: Any, subjects: list[str], args: argparse.Namespace) ->
 
         def put(body: bytes, status: int, params: dict[str, str] = params) -> Any:
             return expect(client.put("/sparql/graphs", params=params, content=body,
-                                     headers={**writer, "Content-Type": TURTLE}), status, f"PUT {n}")
+                                     headers={**writer, "Content-Type": TURTLE}), status, f"PUT {n}")  # noqa: B023
 
         def get(params: dict[str, str] = params) -> bytes:
             return expect(client.get("/sparql/graphs", params=params, headers={"Accept": TURTLE}), 200,
-                          f"GET {n}").content  # type: ignore[no-any-return]
+                          f"GET {n}").content  # noqa: B023 - type: ignore[no-any-return]
 
-        cell: dict[str, Any] = {"put": figures([timed(lambda: put(body_a, 201))[0]])}
+        cell: dict[str, Any] = {"put": figures([timed(lambda: put(body_a, 201))[0]])}  # noqa: B023
         assert triple_set(get()) == triple_set(body_a), f"GET after PUT of {n}: not the triples put"
         cell["get"] = figures(bounded(lambda _: get(), args.reads, args.cell_seconds))
-        cell["replace"] = figures([timed(lambda: put(body_b, 204))[0]])
+        cell["replace"] = figures([timed(lambda: put(body_b, 204))[0]])  # noqa: B023
         assert triple_set(get()) == triple_set(body_b), f"GET after the replacing PUT of {n}: not its triples"
         batches = [turtle(subjects, args.batch, f"m{n}-{k}") for k in range(args.merges)]
-        merged = bounded(lambda k: expect(client.post("/sparql/graphs", params=params, content=batches[k], headers={
-            **writer, "Content-Type": TURTLE}), 204, f"POST {n}"), args.merges, args.cell_seconds)
+        merged = bounded(lambda k: expect(client.post("/sparql/graphs", params=params, content=batches[k], headers={  # noqa: B023
+            **writer, "Content-Type": TURTLE}), 204, f"POST {n}"), args.merges, args.cell_seconds)  # noqa: B023
         cell["merge"] = figures(merged)
         want = triple_set(body_b).union(*(triple_set(b) for b in batches[: len(merged)]))
         assert triple_set(get()) == want, f"GET after {len(merged)} merges into {n}: not the triples written"
-        cell["delete"] = figures([timed(lambda: expect(client.delete("/sparql/graphs", params=params, headers=writer),
-                                                       204, f"DELETE {n}"))[0]])
+        cell["delete"] = figures([timed(lambda: expect(client.delete("/sparql/graphs", params=params, headers=writer),  # noqa: B023
+                                                       204, f"DELETE {n}"))[0]])  # noqa: B023
         expect(client.get("/sparql/graphs", params=params), 404, f"GET after DELETE {n}")
         out[f"gsp/{n}"] = cell
     return out
@@ -152,14 +152,14 @@ def updates_over_http(client: Any, subjects: list[str], args: argparse.Namespace
         for batch in batch_sizes(args):
             texts = [insert_data(subjects, batch, f"u{batch}-{k}", graph) for k in range(args.updates)]
             times = bounded(lambda k: expect(client.post("/sparql", content=texts[k].encode(), headers=writer), 204,  # noqa: B023
-                                             f"update {pre}/{batch}"), args.updates, args.cell_seconds)
+                                             f"update {pre}/{batch}"), args.updates, args.cell_seconds)  # noqa: B023
             out[f"update/{pre}/{batch}"] = figures(times)
             expected += batch * len(times)
             got = count_over_http(client, graph)
             assert got == expected, f"updates into {pre}: the graph holds {got} triples, expected {expected}"
         if pre == max(sizes_of(args)):  # into another graph while this one is there: the copy alone
             texts = [insert_data(subjects, args.batch, f"o{k}", SIDE_GRAPH) for k in range(args.updates)]
-            times = bounded(lambda k: expect(client.post("/sparql", content=texts[k].encode(), headers=writer), 204,
+            times = bounded(lambda k: expect(client.post("/sparql", content=texts[k].encode(), headers=writer), 204,  # noqa: B023
                                              "update other"), args.updates, args.cell_seconds)
             out[f"update/other/{args.batch}"] = figures(times)
             assert count_over_http(client, SIDE_GRAPH) == args.batch * len(times)
@@ -269,9 +269,9 @@ def report(args: argparse.Namespace, plan: dict[str, Any], raw: dict[str, Any], 
         print(row.format(label, ours["n"], f"{ours['p50']:,.1f}", f"{ours['p99']:,.1f}", f"{ours['rps']:,.1f}", trend,
                          base["n"], f"{base['p50']:,.2f}", f"{base['p99']:,.2f}", _ratio(ours, base)))
 
-    print(f"\nGraph Store Protocol over HTTP (writer token) against pyoxigraph in-process (same store); merges of "
+    print(f"\nGraph Store Protocol over HTTP (writer token) against oxigraph in-process (same store); merges of "
           f"{args.batch} triples; every GET checked")
-    print(f"{'':<36} {'-------------------- HTTP --------------------':>51}   {'----- pyoxigraph -----':>22}")
+    print(f"{'':<36} {'-------------------- HTTP --------------------':>51}   {'----- oxigraph -----':>22}")
     print(head)
     for n in sizes_of(args):
         ours, base = gsp[f"gsp/{n}"], raw[f"gsp/{n}"]
@@ -282,7 +282,7 @@ def report(args: argparse.Namespace, plan: dict[str, Any], raw: dict[str, Any], 
         print(f"{'':<8}PUT new: {n / ours['put']['p50'] * 1e3:,.0f} triples/s over HTTP, "
               f"{n / base['put']['p50'] * 1e3:,.0f} raw")
 
-    print("\nSPARQL Update (POST /sparql, INSERT DATA) against Store.update on plain pyoxigraph (same store, same graph "
+    print("\nSPARQL Update (POST /sparql, INSERT DATA) against Store.update on plain oxigraph (same store, same graph "
           "contents)")
     print(head)
     for pre in prefills(args):
@@ -304,7 +304,8 @@ def report(args: argparse.Namespace, plan: dict[str, Any], raw: dict[str, Any], 
         print(f"{caller:<10} {h['n']:>4} {h['p50']:>9.2f} {h['p99']:>8.2f} {h['rps']:>7.1f}   {r['p50']:>10.2f} "
               f"{r['p99']:>7.2f} {b['p50']:>9.2f} {b['rps']:>7.1f}   {h['p50'] / b['p50']:>6.1f}x p50, "
               f"{h['rps'] / b['rps']:.2f} of req/s")
-    same = sum(a == s for a, s in zip(plan["exports"]["anonymous"]["digests"], plan["exports"]["staff"]["digests"]))
+    same = sum(a == s for a, s in zip(plan["exports"]["anonymous"]["digests"], plan["exports"]["staff"]["digests"],
+                                          strict=False))
     print(f"anonymous and staff XML identical for {same} of {len(plan['dois'])} DOIs")
 
     print(f"\none INSERT DATA of {args.batch} triples in-process, apply_update step by step (ms, one run each)")

@@ -1,5 +1,5 @@
 """The child-process side of ``bench/writes.py``: the annotation triples, timing helpers, and the phases it runs
-in processes of their own (the plan, the pyoxigraph baseline, the step-by-step breakdown of an update)."""
+in processes of their own (the plan, the oxigraph baseline, the step-by-step breakdown of an update)."""
 
 from __future__ import annotations
 
@@ -60,14 +60,16 @@ def turtle(subjects: Sequence[str], n: int, tag: str) -> bytes:
 
 
 def insert_data(subjects: Sequence[str], n: int, tag: str, graph: str) -> str:
-    return "INSERT DATA { GRAPH <%s> {\n%s\n} }" % (graph, "\n".join(triple_lines(subjects, n, tag)))
+    lines = "\n".join(triple_lines(subjects, n, tag))
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
 
 
 def triple_set(body: bytes) -> set[str]:
     """The triples of a Turtle body as comparable N-Triples strings."""
-    import pyoxigraph as ox
+    from graph.query.formats import RdfSyntax
+    from graph.store import rdf_input
 
-    return {str(t) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    return {str(t) for t in rdf_input.triples(body, RdfSyntax.TURTLE)}
 
 
 # ---------------------------------------------------------------------------------------- shared helpers
@@ -84,13 +86,20 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def replace_raw(store: Any, graph: str, body: bytes, fmt: Any) -> None:
+    """A Graph Store PUT on the bare engine: the graph cleared, the body loaded."""
+    store.clear_graph(graph)
+    store.load(body, fmt, graph)
+
+
 def bounded(call: Callable[[int], Any], most: int, seconds: float, least: int = 3) -> list[float]:
-    """Run ``call(0)``, ``call(1)``, ... up to ``most`` times, stopping once ``seconds`` have gone (``least`` at least)."""
+    """Run ``call(0)``, ``call(1)``, ... up to ``most`` times, stopping once ``seconds`` have gone (``least`` at
+    least)."""
     times: list[float] = []
     for k in range(most):
         if len(times) >= least and sum(times) >= seconds:
             break
-        times.append(timed(lambda k=k: call(k))[0])
+        times.append(timed(lambda: call(k))[0])  # noqa: B023
     return times
 
 
@@ -109,10 +118,10 @@ def prefills(args: argparse.Namespace) -> list[int]:
 
 def phase_plan(store_dir: str, plan_file: str, requests: str) -> dict[str, float]:
     """The demo's dataset IRIs (the annotations' subjects) and DOIs, and the export in-process, both scopes."""
-    from graph.access import Entitlement
-    from graph.datacite_export import export_record
-    from graph.datacite_xml_writer import to_bytes
-    from graph.store import GraphStore
+    from graph.exports.datacite import export_record
+    from graph.exports.datacite_xml import to_bytes
+    from graph.model.access import Entitlement
+    from graph.store.embedded import GraphStore, Scope
 
     with GraphStore(store_dir) as store:
         _, rows = store.query("SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } ORDER BY ?d", "all")
@@ -123,67 +132,68 @@ def phase_plan(store_dir: str, plan_file: str, requests: str) -> dict[str, float
         count = min(int(requests), len(every))
         dois = [every[k * len(every) // count] for k in range(count)]
         exports: dict[str, Any] = {}
-        for caller, scope in (("anonymous", "public"), ("staff", Entitlement(staff=True))):
+        callers: list[tuple[str, Scope]] = [("anonymous", "public"), ("staff", Entitlement(staff=True))]
+        for caller, scope in callers:
             for doi in dois[:5]:  # warm-up
                 to_bytes(export_record(store, doi, scope).values)
             gather, write, digests, missing = [], [], [], []
             for doi in dois:
-                seconds, record = timed(lambda doi=doi, scope=scope: export_record(store, doi, scope))
+                seconds, record = timed(lambda: export_record(store, doi, scope))  # noqa: B023
                 gather.append(seconds)
-                seconds, xml = timed(lambda record=record: to_bytes(record.values))
+                seconds, xml = timed(lambda: to_bytes(record.values))  # noqa: B023
                 write.append(seconds)
                 digests.append(hashlib.sha256(xml).hexdigest())
                 missing.append(", ".join(record.missing))
             exports[caller] = {"record": figures(gather), "write": figures(write), "both": figures(
-                [a + b for a, b in zip(gather, write)]), "digests": digests, "missing": missing}
+                [a + b for a, b in zip(gather, write, strict=True)]), "digests": digests, "missing": missing}
     Path(plan_file).write_text(json.dumps({"subjects": subjects, "dois": dois, "all_dois": len(every),
                                            "exports": exports}))
     return {}
 
 
 def phase_raw(store_dir: str, plan_file: str, out_file: str, args_json: str) -> dict[str, float]:
-    """The baselines: the same writes and reads with plain pyoxigraph on the same on-disk store."""
-    import pyoxigraph as ox
+    """The baselines: the same writes and reads with plain oxigraph on the same on-disk store
+    (:class:`graph.store.raw.RawStore`: one engine call each)."""
+    from graph.query.formats import RdfSyntax
+    from graph.store.raw import RawStore
 
     args = argparse.Namespace(**json.loads(args_json))
     plan = json.loads(Path(plan_file).read_text())
     subjects = plan["subjects"]
-    store = ox.Store(store_dir)
-    fmt = ox.RdfFormat.TURTLE
+    store = RawStore(store_dir)
+    fmt = RdfSyntax.TURTLE
     out: dict[str, Any] = {}
     for n in sizes_of(args):
-        g = ox.NamedNode(f"{RAW}/gsp/{n}")
+        g = f"{RAW}/gsp/{n}"
         body_a, body_b = turtle(subjects, n, f"a{n}"), turtle(subjects, n, f"b{n}")
 
-        def read(g: ox.NamedNode = g) -> bytes:
-            triples = [ox.Triple(q.subject, q.predicate, q.object)
-                       for q in store.quads_for_pattern(None, None, None, g)]
-            return ox.serialize(triples, format=fmt)  # type: ignore[no-any-return]
+        def read(g: str = g) -> bytes:
+            return store.read_graph(g, fmt)
 
-        cell: dict[str, Any] = {"put": figures([timed(lambda: store.load(body_a, fmt, to_graph=g))[0]])}
+        cell: dict[str, Any] = {"put": figures([timed(lambda: store.load(body_a, fmt, g))[0]])}  # noqa: B023
         got = read()
         assert triple_set(got) == triple_set(body_a), f"raw: {n} triples read back differ"
         cell["get"] = figures(bounded(lambda _: read(), args.reads, args.cell_seconds))
-        cell["replace"] = figures([timed(lambda: (store.clear_graph(g), store.load(body_b, fmt, to_graph=g)))[0]])
-        cell["merge"] = figures([timed(lambda k=k: store.load(turtle(subjects, args.batch, f"m{n}-{k}"), fmt,
-                                                                to_graph=g))[0] for k in range(args.merges)])
-        assert sum(1 for _ in store.quads_for_pattern(None, None, None, g)) == n + args.batch * args.merges
-        cell["delete"] = figures([timed(lambda: store.remove_graph(g))[0]])
+        cell["replace"] = figures([timed(lambda: replace_raw(store, g, body_b, fmt))[0]])  # noqa: B023
+        cell["merge"] = figures([timed(lambda: store.load(turtle(subjects, args.batch, f"m{n}-{k}"), fmt,  # noqa: B023
+                                                                g))[0] for k in range(args.merges)])  # noqa: B023
+        assert store.count(g) == n + args.batch * args.merges
+        cell["delete"] = figures([timed(lambda: store.remove_graph(g))[0]])  # noqa: B023
         out[f"gsp/{n}"] = cell
     for pre in prefills(args):
         g = f"{RAW}/update/{pre}"
         if pre:
-            store.load(turtle(subjects, pre, f"p{pre}"), fmt, to_graph=ox.NamedNode(g))
+            store.load(turtle(subjects, pre, f"p{pre}"), fmt, g)
         for batch in batch_sizes(args):
-            out[f"update/{pre}/{batch}"] = figures([timed(lambda k=k: store.update(
-                insert_data(subjects, batch, f"u{batch}-{k}", g)))[0] for k in range(args.updates)])
+            out[f"update/{pre}/{batch}"] = figures([timed(lambda: store.update(
+                insert_data(subjects, batch, f"u{batch}-{k}", g)))[0] for k in range(args.updates)])  # noqa: B023
         if pre == max(sizes_of(args)):
             side = f"{RAW}/update/other"
-            out[f"update/other/{args.batch}"] = figures([timed(lambda k=k: store.update(
-                insert_data(subjects, args.batch, f"o{k}", side)))[0] for k in range(args.updates)])
-            store.remove_graph(ox.NamedNode(side))
-        store.remove_graph(ox.NamedNode(g))
-    leftover = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(RAW)]
+            out[f"update/other/{args.batch}"] = figures([timed(lambda: store.update(
+                insert_data(subjects, args.batch, f"o{k}", side)))[0] for k in range(args.updates)])  # noqa: B023
+            store.remove_graph(side)
+        store.remove_graph(g)
+    leftover = [g for g in store.named_graphs() if g.startswith(RAW)]
     assert not leftover, f"raw: graphs left behind: {leftover}"
     store.flush()
     Path(out_file).write_text(json.dumps(out))
@@ -192,10 +202,18 @@ def phase_raw(store_dir: str, plan_file: str, out_file: str, args_json: str) -> 
 
 def phase_breakdown(store_dir: str, plan_file: str, out_file: str, args_json: str) -> dict[str, float]:
     """One INSERT DATA of ``--batch`` triples through ``apply_update``'s steps, for each pre-filled size."""
-    import pyoxigraph as ox
-
-    from graph.store import GraphStore
-    from graph.updates import _commit, change, drop_graph, replace_graph, user_graphs
+    from graph.query.formats import RdfSyntax
+    from graph.store.embedded import GraphStore
+    from graph.store.updates import (
+        change,
+        commit,
+        drop_graph,
+        replace_graph,
+        run_on,
+        scratch_copy,
+        user_graphs,
+        written,
+    )
     from resolvers.graph_store import parse_body
 
     args = argparse.Namespace(**json.loads(args_json))
@@ -207,35 +225,33 @@ def phase_breakdown(store_dir: str, plan_file: str, out_file: str, args_json: st
             row: dict[str, float] = {}
             if pre:
                 body = turtle(subjects, pre, f"p{pre}")
-                row["parse body"], triples = timed(lambda body=body, graph=graph: parse_body(
-                    body, ox.RdfFormat.TURTLE, graph))
-                row["replace_graph"], _ = timed(lambda graph=graph, triples=triples: replace_graph(
-                    store, graph, triples))
+                row["parse body"], triples = timed(lambda: parse_body(
+                    body, RdfSyntax.TURTLE, graph))  # noqa: B023
+                row["replace_graph"], _ = timed(lambda: replace_graph(
+                    store, graph, triples))  # noqa: B023
             update = insert_data(subjects, args.batch, "breakdown", graph)
             start = time.perf_counter()
-            with store._write_lock:  # what apply_update does, step by step (graph/updates.py)
+            with store.writing():  # what apply_update does, step by step (graph/store/updates.py)
                 users = user_graphs(store)
-                scratch, before = ox.Store(), {}
-                for g in users:
-                    before[g] = set(store._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                    scratch.extend(before[g])
+                scratch = scratch_copy(store, users)
+                before = scratch.before
                 row["copy user graphs"] = time.perf_counter() - start
-                row["scratch update"], _ = timed(lambda update=update, scratch=scratch: scratch.update(update))
+                row["scratch update"], _ = timed(lambda: run_on(scratch, update))  # noqa: B023
                 start = time.perf_counter()
-                after = {g.value: set(scratch.quads_for_pattern(None, None, None, g))
-                         for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)}
+                after = written(scratch)
                 changed = sorted(g for g in set(before) | set(after) if before.get(g, set()) != after.get(g, set()))
                 row["diff"] = time.perf_counter() - start
-                row["commit"], _ = timed(lambda: _commit(store, users, {g: change(before.get(g, set()), after.get(g, set())) for g in changed}))
+                changes = {g: change(before.get(g, set()), after.get(g, set())) for g in changed}
+                row["commit"], _ = timed(lambda: commit(store, users, changes))  # noqa: B023
             assert changed == [graph], changed
             size = len(after[graph])
             assert size == pre + args.batch, (pre, size)
             if pre == max(sizes_of(args)):  # the commit's halves, on a graph of the same triples
                 lines = [f"GRAPH <{RAW}/commit> {{ {q.subject} {q.predicate} {q.object} }}" for q in after[graph]]
-                row["INSERT DATA whole graph"], _ = timed(lambda lines=lines: store._store.update(
-                    "INSERT DATA {\n" + "\n".join(lines) + "\n}"))
-                row["DROP GRAPH whole graph"], _ = timed(lambda: store._store.update(f"DROP GRAPH <{RAW}/commit>"))
-            row["drop_graph"], _ = timed(lambda graph=graph: drop_graph(store, graph))
+                row["INSERT DATA whole graph"], _ = timed(lambda: store.raw_update(
+                    "INSERT DATA {\n" + "\n".join(lines) + "\n}"))  # noqa: B023
+                row["DROP GRAPH whole graph"], _ = timed(lambda: store.raw_update(f"DROP GRAPH <{RAW}/commit>"))
+            row["drop_graph"], _ = timed(lambda: drop_graph(store, graph))  # noqa: B023
             out[str(pre)] = {k: v * 1e3 for k, v in row.items()}
     Path(out_file).write_text(json.dumps(out))
     return {}

@@ -11,6 +11,7 @@ any of them into one clear line (or one JSON shape) without a traceback::
     │   └── RecordInvalid     one record is malformed (names file, record, field)
     ├── QueryError            a SPARQL query is malformed or failed
     │   └── QueryTimeout      a query ran past its time limit
+    ├── ResultTooLarge        a query's answer is over the size a response may have
     └── NotFound              a PID or IRI that the graph does not know
 
 Errors that reach HTTP carry a ``status``.
@@ -69,6 +70,14 @@ class QueryTimeout(QueryError):
     """A query ran past its time limit and was stopped."""
 
     status = 503
+
+
+class ResultTooLarge(PankgError):
+    """The answer is larger than a response may be. 413: the request asks for too much, and the client
+    fixes it (LIMIT, OFFSET paging, fewer variables); the type tells it apart from a request body over
+    the limit."""
+
+    status = 413
 
 
 class NotFound(PankgError):

@@ -1,8 +1,11 @@
 """What every loader hands to the store, and the report it gives back.
 
-A loader turns a path or URL into one or more :class:`Source` objects. A source knows its kind, its
-location, a hash of its content (so an unchanged source is not reloaded) and how to produce its
-quads through the :class:`~graph.model.RdfModel`. :func:`load` writes one source atomically.
+The loader contract, which every module of :data:`loaders.LOADERS` satisfies (mypy checks it there): a
+:class:`Loader` is a module with a ``NAME`` and a ``sources(paths, options)`` function that turns the paths or
+URLs given into :class:`Source` objects. A source knows its kind, its location, a hash of its content (so an
+unchanged source is not reloaded) and how to produce its quads through the
+:class:`~graph.model.writer.RdfModel`. :func:`load` writes one source atomically. What a load asks besides the
+paths comes as :class:`LoadOptions`, from the caller (``pankg``'s settings): a loader reads no environment.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, Protocol
 
-from graph.entities import (
+from graph.errors import SourceUnavailable
+from graph.model.entities import (
     Entity,
     Facility,
     Instrument,
@@ -25,11 +29,10 @@ from graph.entities import (
     SoftwareVersion,
     Technique,
 )
-from graph.errors import SourceUnavailable
-from graph.model import Quad, RdfModel
-from graph.store import GraphStore, LoadResult
-from graph.technique_names import TechniqueNames
-from graph.technique_vocabulary import technique_names
+from graph.model.writer import Quad, RdfModel
+from graph.store.embedded import GraphStore, LoadResult
+from graph.techniques.names import TechniqueNames
+from graph.techniques.vocabulary import technique_names
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class LoadWarning:
     field: str = ""
 
     def __str__(self) -> str:
-        where = ", ".join(f"{k} {v}" for k, v in (("file", self.file), ("record", self.record), ("field", self.field)) if v)
+        parts = (("file", self.file), ("record", self.record), ("field", self.field))
+        where = ", ".join(f"{k} {v}" for k, v in parts if v)
         return f"{where}: {self.message}" if where else self.message
 
 
@@ -65,10 +69,18 @@ class LoadReport:
 
 
 class Source(Protocol):
-    """One unit of loading: replaced as a whole, atomically."""
+    """One unit of loading: replaced as a whole, atomically. ``kind`` and ``location`` are read only (a class
+    attribute, a dataclass field or a property all do)."""
 
-    kind: str
-    location: str
+    @property
+    def kind(self) -> str:
+        """The source kind (``scicat``, ...): with the location, what names the source in the store."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where the source comes from (a file, a URL, ``pankg:demo``)."""
+        ...
 
     def content_hash(self) -> str:
         """A digest of everything the quads depend on (content and options)."""
@@ -76,6 +88,42 @@ class Source(Protocol):
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
         """The source's quads; counts entities and adds warnings to ``report`` as it goes."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What a load asks of its loader besides the paths, passed in by the caller (``pankg load`` builds it from
+    its settings), so that a loader does the same whoever calls it and whatever the environment holds."""
+
+    lenient: bool = False
+    """Skip bad records and list them, instead of failing the source at its first one (:mod:`loaders.records`)."""
+    panet_reason: str = "auto"
+    """When ``panet`` runs HermiT: ``auto``, ``always`` or ``never`` (:mod:`loaders.panet_reason`)."""
+    scicat_token: str = field(default="", repr=False)
+    """The bearer token a SciCat API source sends (:mod:`loaders.scicat_api`); never in a repr or a message."""
+
+
+DEFAULT_OPTIONS = LoadOptions()
+
+
+class FindSources(Protocol):
+    """``sources(paths, options)``: the sources that the paths or URLs given on the command line stand for,
+    checked before anything is written (a path that does not exist raises here)."""
+
+    def __call__(self, paths: list[str], options: LoadOptions = ..., /) -> Sequence[Source]: ...
+
+
+class Loader(Protocol):
+    """A loader module (``loaders/<kind>.py``): its ``pankg load`` name and its :class:`FindSources`."""
+
+    @property
+    def NAME(self) -> str:
+        """The kind ``pankg load KIND`` names (a module constant; a read-only member, so a ``str`` satisfies it)."""
+        ...
+
+    def sources(self, paths: list[str], options: LoadOptions = ..., /) -> Sequence[Source]:
+        """See :class:`FindSources`."""
         ...
 
 
@@ -185,7 +233,7 @@ def load(
     """Write one source into the store, replacing what it held before; returns the report.
 
     Technique names are resolved against ``techniques``: by default the technique ontologies already in
-    the store (none: names stay names); pass :func:`graph.technique_vocabulary.technique_names` with a
+    the store (none: names stay names); pass :func:`graph.techniques.vocabulary.technique_names` with a
     facility's pinned names, or None to resolve nothing.
     """
     if source.kind in VERBATIM_KINDS:

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
+from graph.model.writer import Quad, RdfModel
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.codemeta_map import CodemetaMapper
 from loaders.json_yaml import read_json
 from loaders.records import record_quads
@@ -96,7 +96,7 @@ class CodemetaSource(RecordFileSource):
         yield from record_quads(pairs, entities, model, file=file, lenient=self.lenient, report=report)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[CodemetaSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[CodemetaSource]:
     """One source per file; a directory stands for the CodeMeta files anywhere under it
     (:func:`is_codemeta_name`), and its other ``.json``/``.jsonld`` files are named in the load report."""
     found: list[CodemetaSource] = []
@@ -104,7 +104,7 @@ def sources(paths: list[str], lenient: bool = False) -> list[CodemetaSource]:
         passed_over: list[Path] = []
         files = expand_paths([text], SUFFIXES, recursive=True, label="CodeMeta", wanted=is_codemeta_name,
                              what="codemeta.json, *codemeta.json", passed_over=passed_over)
-        here = [CodemetaSource(path, lenient) for path, _root in files]
+        here = [CodemetaSource(path, options.lenient) for path, _root in files]
         here[0].passed_over = tuple(f"{p}: not a CodeMeta file name (codemeta.json, *codemeta.json)"
                                     for p in passed_over)
         found += here

@@ -9,7 +9,7 @@ checks everything before any entity leaves, so a record is mapped whole or refus
 
 The software's PID is its ``identifier`` when that is a name (``codemetar``), else its ``name``: the same
 short name a facility catalogue and analysis runs use, so they meet on one node. A DOI is the software's
-``pankg:doi``, a SWHID its ``schema:identifier``. ``version`` is a :class:`graph.entities.SoftwareVersion`
+``pankg:doi``, a SWHID its ``schema:identifier``. ``version`` is a :class:`graph.model.entities.SoftwareVersion`
 of its own, the node analysis runs use as their plan. People are merged by ORCID only (their ``@id`` or
 ``identifier``); one without is minted inside the record and role (``codemeta:<software>#author2``).
 Organizations are their ROR IRI or other ``@id``, else their name inside the record.
@@ -21,14 +21,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri, ror_iri
-from graph.nt import iri
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, ror_iri
+from loaders.fields import Fields, as_iri, as_text, described
+from loaders.licences import spdx_id
 
 Warn = Callable[[str, str], None]
 
-SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
 _WEB = ("http://", "https://")
 AGENT_ROLES = ("author", "contributor", "maintainer", "copyrightHolder", "funder")
 
@@ -39,16 +39,16 @@ def _unprefixed(record: dict[str, Any]) -> dict[str, Any]:
             for key, value in record.items()}
 
 
-class Values:
-    """Typed access to one CodeMeta object, naming the path of every field it refuses."""
+class Values(Fields):
+    """A CodeMeta object read through :class:`loaders.fields.Fields`, with CodeMeta's shapes: keys without their
+    ``schema:`` / ``codemeta:`` prefix, a property as one value or a list of them, and an object standing for its
+    ``@id``, ``name`` or ``value`` where text is asked for."""
 
-    def __init__(self, obj: Any, path: str) -> None:
-        if not isinstance(obj, dict):
-            raise RecordInvalid(f"expected an object, got {type(obj).__name__}", field=path or "record")
-        self.obj, self.path = _unprefixed(obj), path
+    __slots__ = ()
 
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
+    def __init__(self, obj: Any, path: str = "") -> None:
+        super().__init__(obj, path)
+        self.obj = _unprefixed(self.obj)
 
     def many(self, key: str) -> list[tuple[str, Any]]:
         """``(path, value)`` of a value or of each item of a list (CodeMeta allows both)."""
@@ -68,26 +68,13 @@ class Values:
 
     def texts(self, key: str) -> tuple[str, ...]:
         """Texts of a value or list; an object stands for its ``@id``, ``name`` or ``value``."""
-        out = []
+        found = []
         for path, value in self.many(key):
-            if isinstance(value, dict):
-                value = value.get("@id") or value.get("name") or value.get("value")
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str):
-                raise RecordInvalid(f"expected text, got {type(value).__name__}", field=path)
-            if value.strip():
-                out.append(value.strip())
-        return tuple(out)
-
-    def iri(self, key: str) -> str:
-        value = self.text(key)
-        if value:
-            try:
-                iri(value)
-            except RecordInvalid:
-                raise RecordInvalid(f"not an absolute IRI: {value!r}", field=self.at(key)) from None
-        return value
+            if isinstance(value, dict):  # one without any of them stays an object, which as_text refuses
+                value = value.get("@id") or value.get("name") or value.get("value") or value
+            if text := as_text(value, path, numbers=True):
+                found.append(text)
+        return tuple(found)
 
 
 class CodemetaMapper:
@@ -112,7 +99,7 @@ class CodemetaMapper:
         for path, value in r.many("identifier") + r.many("@id"):
             text = value.get("value") or value.get("@id") if isinstance(value, dict) else value
             if not isinstance(text, str):
-                raise RecordInvalid(f"expected text, got {type(text).__name__}", field=path)
+                raise RecordInvalid(f"expected text, got {described(text)}", field=path)
             text = text.strip()
             if found := doi_iri(text):
                 doi = doi or found[len("https://doi.org/"):]
@@ -130,7 +117,8 @@ class CodemetaMapper:
         details = e.SoftwareDetails(
             identifiers=tuple(identifiers), swhid=swhid, url=r.iri("url"),
             keywords=tuple(k.strip() for text in r.texts("keywords") for k in text.split(",") if k.strip()),
-            languages=self._dependencies("programmingLanguage"), requirements=self._dependencies("softwareRequirements"),
+            languages=self._dependencies("programmingLanguage"),
+            requirements=self._dependencies("softwareRequirements"),
             suggestions=self._dependencies("softwareSuggestions"), agents=agents,
             issue_tracker=r.iri("issueTracker"), continuous_integration=r.iri("continuousIntegration"),
             development_status=r.iri("developmentStatus") if r.text("developmentStatus").startswith(_WEB)
@@ -155,14 +143,11 @@ class CodemetaMapper:
             raise RecordInvalid("expected an SPDX id or a licence IRI", field=path)
         text = text.strip()
         if text.startswith(_WEB):
-            try:
-                iri(text)
-            except RecordInvalid:
-                raise RecordInvalid(f"not an absolute IRI: {text!r}", field=path) from None
-            return text
-        if not SPDX_ID.fullmatch(text):
+            return as_iri(text, path)
+        found = spdx_id(text)
+        if found is None:
             raise RecordInvalid(f"not an SPDX licence id: {text!r}", field=path)
-        return text
+        return found
 
     def _dependencies(self, key: str) -> tuple[e.Dependency, ...]:
         found = []
@@ -170,7 +155,8 @@ class CodemetaMapper:
             if isinstance(value, str):
                 if value.strip():
                     web = value.strip().startswith(_WEB)
-                    found.append(e.Dependency(value.strip(), url=Values({"u": value.strip()}, path).iri("u") if web else ""))
+                    url = Values({"u": value.strip()}, path).iri("u") if web else ""
+                    found.append(e.Dependency(value.strip(), url=url))
                 continue
             v = Values(value, path)
             name = v.text("name") or v.text("identifier") or v.text("@id")
@@ -199,7 +185,8 @@ class CodemetaMapper:
         given, family = a.text("givenName"), a.text("familyName")
         name = a.text("name") or " ".join(filter(None, (given, family)))
         if not name:
-            raise RecordInvalid("missing: a person needs a name (givenName, familyName or name)", field=a.at("familyName"))
+            raise RecordInvalid("missing: a person needs a name (givenName, familyName or name)",
+                                field=a.at("familyName"))
         pid = ""
         for value in (a.text("@id"), *a.texts("identifier")):
             if "orcid.org" in value or re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dXx]", value):

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
+from graph.model.writer import Quad, RdfModel
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.crossref_map import WorkMapper
 from loaders.json_yaml import read_json
 from loaders.records import record_quads
@@ -71,7 +71,7 @@ class CrossrefSource(RecordFileSource):
         yield from record_quads(pairs, entities, model, file=file, lenient=self.lenient, report=report)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[CrossrefSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[CrossrefSource]:
     """One source per file; a directory stands for the ``.json`` files anywhere under it."""
     found = expand_paths(paths, SUFFIXES, recursive=True, label="Crossref")
-    return [CrossrefSource(path, lenient) for path, _root in found]
+    return [CrossrefSource(path, options.lenient) for path, _root in found]

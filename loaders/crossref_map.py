@@ -20,10 +20,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri, ror_iri
-from loaders.datacite_map import Fields
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, ror_iri
+from loaders.fields import Fields
 
 Warn = Callable[[str, str], None]
 """``warn(message, field)``: something to fix that does not stop the work."""
@@ -41,7 +41,8 @@ def date_parts(f: Fields, key: str) -> str:
     first = parts[0] if parts else None
     if first is None or first == [None] or first == []:
         return ""
-    if not isinstance(first, list) or len(first) > 3 or not all(isinstance(x, int) and not isinstance(x, bool) for x in first):
+    numbers = isinstance(first, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in first)
+    if not numbers or len(first) > 3:
         raise RecordInvalid(f"not Crossref date-parts: {first!r}", field=obj.at("date-parts"))
     text = "-".join([f"{first[0]:04d}", *(f"{x:02d}" for x in first[1:])])
     try:
@@ -142,7 +143,8 @@ class WorkMapper:
         text = ref.text("unstructured")
         if not text:
             year = ref.text("year")
-            parts = [ref.text("author") + (f" ({year})" if year else ""), ref.text("article-title") or ref.text("volume-title"),
+            parts = [ref.text("author") + (f" ({year})" if year else ""),
+                     ref.text("article-title") or ref.text("volume-title"),
                      " ".join(filter(None, (ref.text("journal-title") or ref.text("series-title"), ref.text("volume"),
                                              ref.text("first-page"))))]
             text = ". ".join(p for p in parts if p.strip()) or value or ref.text("key")

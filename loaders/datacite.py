@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, expand_paths
+from graph.model import entities as e
+from graph.model.writer import Quad, RdfModel
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, LoadWarning, RecordFileSource, expand_paths
 from loaders.datacite_json import read_json
 from loaders.datacite_map import RecordMapper
 from loaders.datacite_xml import read_xml
@@ -70,7 +70,7 @@ class DataciteSource(RecordFileSource):
                                 file=file, lenient=self.lenient, report=report)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[DataciteSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[DataciteSource]:
     """One source per file; a directory stands for the ``.xml`` and ``.json`` files anywhere under it."""
     found = expand_paths(paths, SUFFIXES, recursive=True, label="DataCite")
-    return [DataciteSource(path, lenient) for path, _root in found]
+    return [DataciteSource(path, options.lenient) for path, _root in found]

@@ -40,7 +40,8 @@ def read_json(path: Path) -> list[Record]:
 
 
 def attributes(item: Any) -> Any:
-    """The intermediate record of one API resource or attributes object (anything else is passed on for the mapping to refuse)."""
+    """The intermediate record of one API resource or attributes object (anything else is passed on for the
+    mapping to refuse)."""
     if not isinstance(item, dict):
         return item
     record = dict(item.get("attributes", item)) if isinstance(item.get("attributes"), dict) else dict(item)

@@ -1,4 +1,4 @@
-"""One DataCite record (the intermediate record both readers give) -> the entities of :mod:`graph.entities`.
+"""One DataCite record (the intermediate record both readers give) -> the entities of :mod:`graph.model.entities`.
 
 The intermediate record is the DataCite REST API's JSON ``attributes`` as :mod:`loaders.datacite_json`
 smooths it (keys such as ``doi``, ``creators[].nameIdentifiers``, ``titles[].lang``, ``types``,
@@ -22,125 +22,59 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri, ror_iri
-from graph.nt import iri
-from graph.relations import RELATION_TYPES
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, ror_iri
+from graph.model.relations import RELATION_TYPES
+from loaders.fields import Fields, as_lang
 
 Warn = Callable[[str, str], None]
 """``warn(message, field)``: something to fix that does not stop the record."""
 
-CONTRIBUTOR_TYPES = frozenset(
-    "ContactPerson DataCollector DataCurator DataManager Distributor Editor HostingInstitution Other Producer "
-    "ProjectLeader ProjectManager ProjectMember RegistrationAgency RegistrationAuthority RelatedPerson ResearchGroup "
-    "RightsHolder Researcher Sponsor Supervisor Translator WorkPackageLeader".split()
-)
-DATE_TYPES = frozenset("Accepted Available Collected Copyrighted Coverage Created Issued Other Submitted Updated "
-                       "Valid Withdrawn".split())
-DESCRIPTION_TYPES = frozenset("Abstract Methods SeriesInformation TableOfContents TechnicalInfo Other".split())
-TITLE_TYPES = frozenset("AlternativeTitle Subtitle TranslatedTitle Other".split())
-RESOURCE_TYPES = frozenset(
-    "Audiovisual Award Book BookChapter Collection ComputationalNotebook ConferencePaper ConferenceProceeding "
-    "DataPaper Dataset Dissertation Event Image Instrument InteractiveResource Journal JournalArticle Model "
-    "OutputManagementPlan PeerReview PhysicalObject Poster Preprint Presentation Project Report Service Software "
-    "Sound Standard StudyRegistration Text Workflow Other".split()
-)
-NUMBER_TYPES = frozenset("Article Chapter Report Other".split())
+CONTRIBUTOR_TYPES = frozenset([
+    "ContactPerson", "DataCollector", "DataCurator", "DataManager", "Distributor", "Editor", "HostingInstitution",
+    "Other", "Producer", "ProjectLeader", "ProjectManager", "ProjectMember", "RegistrationAgency",
+    "RegistrationAuthority", "RelatedPerson", "ResearchGroup", "RightsHolder", "Researcher", "Sponsor",
+    "Supervisor", "Translator", "WorkPackageLeader",
+])
+DATE_TYPES = frozenset([
+    "Accepted", "Available", "Collected", "Copyrighted", "Coverage", "Created", "Issued", "Other", "Submitted",
+    "Updated", "Valid", "Withdrawn",
+])
+DESCRIPTION_TYPES = frozenset([
+    "Abstract", "Methods", "SeriesInformation", "TableOfContents", "TechnicalInfo", "Other",
+])
+TITLE_TYPES = frozenset(["AlternativeTitle", "Subtitle", "TranslatedTitle", "Other"])
+RESOURCE_TYPES = frozenset([
+    "Audiovisual", "Award", "Book", "BookChapter", "Collection", "ComputationalNotebook", "ConferencePaper",
+    "ConferenceProceeding", "DataPaper", "Dataset", "Dissertation", "Event", "Image", "Instrument",
+    "InteractiveResource", "Journal", "JournalArticle", "Model", "OutputManagementPlan", "PeerReview",
+    "PhysicalObject", "Poster", "Preprint", "Presentation", "Project", "Report", "Service", "Software", "Sound",
+    "Standard", "StudyRegistration", "Text", "Workflow", "Other",
+])
+NUMBER_TYPES = frozenset(["Article", "Chapter", "Report", "Other"])
 FUNDER_TYPES = frozenset(["ISNI", "GRID", "ROR", "Crossref Funder ID", "Other"])
 _RELATIONS = frozenset(RELATION_TYPES)
-_LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _FINEST = decimal.Decimal("1e-15")
 """Coordinates written with an exponent are rewritten as decimals to this precision (a nanometre on Earth)."""
-_YEAR = re.compile(r"\d{4}")
 _IRI_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-class Fields:
-    """Typed access to one object of the record, naming the path of every field it refuses."""
+def coordinate(f: Fields, key: str, limit: int) -> str:
+    """A coordinate as ``xsd:decimal`` text: as written, or, when written with an exponent (``1e-05``, how the REST
+    API's JSON numbers print; the XML schema's ``xs:float`` allows it too), as a plain decimal."""
+    value = f.text(key)
+    if not _DECIMAL.fullmatch(value) or abs(float(value)) > limit:
+        raise RecordInvalid(f"not a coordinate within ±{limit}: {value!r}", field=f.at(key))
+    if "e" in value.lower():
+        exact = decimal.Decimal(value).quantize(_FINEST).normalize()
+        return format(exact if exact else decimal.Decimal(0), "f")
+    return value
 
-    def __init__(self, obj: Any, path: str) -> None:
-        if not isinstance(obj, dict):
-            raise RecordInvalid(f"expected an object, got {type(obj).__name__}", field=path or "record")
-        self.obj, self.path = obj, path
 
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def text(self, key: str) -> str:
-        value = self.obj.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            raise RecordInvalid(f"expected text, got {type(value).__name__}", field=self.at(key))
-        return value.strip()
-
-    def choice(self, key: str, allowed: frozenset[str], what: str) -> str:
-        value = self.text(key)
-        if value and value not in allowed:
-            raise RecordInvalid(f"not a DataCite {what}: {value!r}", field=self.at(key))
-        return value
-
-    def items(self, key: str) -> list[Fields]:
-        return [Fields(item, f"{self.at(key)}[{n}]") for n, item in enumerate(self.list(key), 1)]
-
-    def list(self, key: str) -> list[Any]:
-        value = self.obj.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise RecordInvalid(f"expected a list, got {type(value).__name__}", field=self.at(key))
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        found = []
-        for n, value in enumerate(self.list(key), 1):
-            if not isinstance(value, str):
-                raise RecordInvalid(f"expected text, got {type(value).__name__}", field=f"{self.at(key)}[{n}]")
-            if value.strip():
-                found.append(value.strip())
-        return tuple(found)
-
-    def object(self, key: str) -> Fields | None:
-        value = self.obj.get(key)
-        return None if value is None else Fields(value, self.at(key))
-
-    def lang(self) -> str:
-        value = self.text("lang")
-        if value and not _LANG.fullmatch(value):
-            raise RecordInvalid(f"not a language tag: {value!r}", field=self.at("lang"))
-        return value
-
-    def iri(self, key: str) -> str:
-        value = self.text(key)
-        if value:
-            try:
-                iri(value)
-            except RecordInvalid:
-                raise RecordInvalid(f"not an absolute IRI: {value!r}", field=self.at(key)) from None
-        return value
-
-    def year(self, key: str) -> int | None:
-        value = self.text(key)
-        if not value:
-            return None
-        if not _YEAR.fullmatch(value):
-            raise RecordInvalid(f"not a year: {value!r}", field=self.at(key))
-        return int(value)
-
-    def decimal(self, key: str, limit: int) -> str:
-        """A coordinate as ``xsd:decimal`` text: as written, or, when written with an exponent (``1e-05``, how
-        the REST API's JSON numbers print; the XML schema's ``xs:float`` allows it too), as a plain decimal."""
-        value = self.text(key)
-        if not _DECIMAL.fullmatch(value) or abs(float(value)) > limit:
-            raise RecordInvalid(f"not a coordinate within ±{limit}: {value!r}", field=self.at(key))
-        if "e" in value.lower():
-            exact = decimal.Decimal(value).quantize(_FINEST).normalize()
-            return format(exact if exact else decimal.Decimal(0), "f")
-        return value
+def _point(p: Fields) -> e.GeoPoint:
+    return e.GeoPoint(coordinate(p, "pointLatitude", 90), coordinate(p, "pointLongitude", 180))
 
 
 def _as_iri(value: str, scheme_uri: str) -> str:
@@ -164,13 +98,14 @@ class RecordMapper:
     def map(self) -> list[e.Entity]:
         r = self.r
         self.doi = self._doi()
-        titles = [(t, t.choice("titleType", TITLE_TYPES, "titleType")) for t in r.items("titles")]
+        titles = [(t, t.choice("titleType", TITLE_TYPES, "DataCite titleType")) for t in r.items("titles")]
         main = next((t for t, kind in titles if not kind), None)
         if main is None or not main.text("title"):
             raise RecordInvalid("missing: a record needs a title without titleType", field="titles")
-        others = tuple(e.Text(t.text("title"), kind, t.lang()) for t, kind in titles if t is not main and t.text("title"))
+        others = tuple(e.Text(t.text("title"), kind, t.lang())
+                       for t, kind in titles if t is not main and t.text("title"))
         types = r.object("types")
-        general = types.choice("resourceTypeGeneral", RESOURCE_TYPES, "resourceTypeGeneral") if types else ""
+        general = types.choice("resourceTypeGeneral", RESOURCE_TYPES, "DataCite resourceTypeGeneral") if types else ""
         publisher = r.object("publisher")
         record = e.DoiRecord(
             doi=self.doi, title=main.text("title"), title_lang=main.lang(), titles=others,
@@ -209,20 +144,14 @@ class RecordMapper:
         return found[len("https://doi.org/"):]
 
     def _registered(self) -> dt.datetime | None:
-        value = self.r.text("registered")
-        try:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-        except ValueError:
-            raise RecordInvalid(f"not an ISO 8601 time: {value!r}", field="registered") from None
+        return self.r.moment("registered")
 
     def _language(self) -> str:
-        value = self.r.text("language")
-        if value and not _LANG.fullmatch(value):
-            raise RecordInvalid(f"not a language tag: {value!r}", field="language")
-        return value
+        return as_lang(self.r.text("language"), "language")
 
     def _content_url(self) -> str:
-        urls = self.r.texts("contentUrl") if isinstance(self.r.obj.get("contentUrl"), list) else (self.r.iri("contentUrl"),)
+        many = isinstance(self.r.obj.get("contentUrl"), list)
+        urls = self.r.texts("contentUrl") if many else (self.r.iri("contentUrl"),)
         return next((u for u in urls if u), "")
 
     def _organization(self, pid: str, name: str) -> str:
@@ -244,7 +173,8 @@ class RecordMapper:
     def _agents(self, key: str, role: str) -> tuple[e.Agent, ...]:
         """Creators (``role`` Creator) or contributors (their contributorType, ``Other`` when absent)."""
         return tuple(
-            self._agent(a, role or a.choice("contributorType", CONTRIBUTOR_TYPES, "contributorType") or "Other",
+            self._agent(a, role or a.choice("contributorType", CONTRIBUTOR_TYPES, "DataCite contributorType")
+                        or "Other",
                         f"{key[:-1]}{n}")
             for n, a in enumerate(self.r.items(key), 1)
         )
@@ -254,7 +184,7 @@ class RecordMapper:
         name = a.text("name") or " ".join(filter(None, (a.text("givenName"), a.text("familyName"))))
         if not name:
             raise RecordInvalid("missing: a creator or contributor needs a name", field=a.at("name"))
-        kind = a.choice("nameType", frozenset({"Personal", "Organizational"}), "nameType")
+        kind = a.choice("nameType", frozenset({"Personal", "Organizational"}), "DataCite nameType")
         orcid = ror = ""
         same_as: list[str] = []
         for x in a.items("nameIdentifiers"):
@@ -264,7 +194,8 @@ class RecordMapper:
             if scheme == "ORCID" or "orcid.org" in value:
                 orcid = orcid or orcid_iri(value) or ""
                 if not orcid_iri(value):
-                    self.warn(f"not a valid ORCID iD: {value!r}; the person is minted in the record", x.at("nameIdentifier"))
+                    self.warn(f"not a valid ORCID iD: {value!r}; the person is minted in the record",
+                              x.at("nameIdentifier"))
             elif scheme == "ROR" or value.startswith("https://ror.org/"):
                 ror = ror or ror_iri(value) or ""
             elif found := _as_iri(value, x.text("schemeUri")):
@@ -297,12 +228,13 @@ class RecordMapper:
         if kind != "DOI" and value.lower().startswith(("http://", "https://")):
             x.iri("relatedIdentifier")
         return e.RelatedIdentifier(
-            relation, value, kind, x.choice("resourceTypeGeneral", RESOURCE_TYPES, "resourceTypeGeneral"),
-            x.text("relationTypeInformation"), x.text("relatedMetadataScheme"), x.iri("schemeUri"), x.text("schemeType"),
+            relation, value, kind, x.choice("resourceTypeGeneral", RESOURCE_TYPES, "DataCite resourceTypeGeneral"),
+            x.text("relationTypeInformation"), x.text("relatedMetadataScheme"), x.iri("schemeUri"),
+            x.text("schemeType"),
         )
 
     def _date(self, x: Fields) -> e.RecordDate:
-        kind = x.choice("dateType", DATE_TYPES, "dateType")
+        kind = x.choice("dateType", DATE_TYPES, "DataCite dateType")
         if not kind or not x.text("date"):
             raise RecordInvalid("missing", field=x.at("dateType" if not kind else "date"))
         return e.RecordDate(x.text("date"), kind, x.text("dateInformation"))
@@ -319,27 +251,26 @@ class RecordMapper:
                         x.iri("schemeUri"), x.lang())
 
     def _description(self, x: Fields) -> e.Text:
-        return e.Text(x.text("description"), x.choice("descriptionType", DESCRIPTION_TYPES, "descriptionType"), x.lang())
+        kind = x.choice("descriptionType", DESCRIPTION_TYPES, "DataCite descriptionType")
+        return e.Text(x.text("description"), kind, x.lang())
 
     def _point(self, p: Fields | None) -> e.GeoPoint | None:
-        if p is None:
-            return None
-        return e.GeoPoint(p.decimal("pointLatitude", 90), p.decimal("pointLongitude", 180))
+        return None if p is None else _point(p)
 
     def _geo(self, g: Fields) -> e.GeoLocation:
         box = g.object("geoLocationBox")
         polygons = g.items("geoLocationPolygons")
         return e.GeoLocation(
             place=g.text("geoLocationPlace"), point=self._point(g.object("geoLocationPoint")),
-            box=(box.decimal("westBoundLongitude", 180), box.decimal("eastBoundLongitude", 180),
-                 box.decimal("southBoundLatitude", 90), box.decimal("northBoundLatitude", 90)) if box else None,
-            polygons=tuple(tuple(self._point(Fields(p, f"{poly.at('polygonPoints')}[{n}]"))  # type: ignore[misc]
+            box=(coordinate(box, "westBoundLongitude", 180), coordinate(box, "eastBoundLongitude", 180),
+                 coordinate(box, "southBoundLatitude", 90), coordinate(box, "northBoundLatitude", 90)) if box else None,
+            polygons=tuple(tuple(_point(Fields(p, f"{poly.at('polygonPoints')}[{n}]"))
                                  for n, p in enumerate(poly.list("polygonPoints"), 1)) for poly in polygons),
             inside=tuple(self._point(poly.object("inPolygonPoint")) for poly in polygons),
         )
 
     def _funding(self, f: Fields) -> e.Funding:
-        kind = f.choice("funderIdentifierType", FUNDER_TYPES, "funderIdentifierType")
+        kind = f.choice("funderIdentifierType", FUNDER_TYPES, "DataCite funderIdentifierType")
         value, name = f.text("funderIdentifier"), f.text("funderName")
         if value and kind == "Crossref Funder ID" and not value.lower().startswith(("http", "10.")):
             value = "10.13039/" + value
@@ -369,16 +300,17 @@ class RecordMapper:
             ident.text("schemeType") if ident else "",
         )
         agents = tuple(
-            self._agent(a, role or a.choice("contributorType", CONTRIBUTOR_TYPES, "contributorType") or "Other",
+            self._agent(a, role or a.choice("contributorType", CONTRIBUTOR_TYPES, "DataCite contributorType")
+                        or "Other",
                         f"relatedItem{n}-{key[:-1]}{m}")
             for key, role in (("creators", "Creator"), ("contributors", ""))
             for m, a in enumerate(x.items(key), 1)
         )
         return e.RelatedItem(
-            rel, x.choice("relatedItemType", RESOURCE_TYPES, "resourceTypeGeneral"),
-            tuple(e.Text(t.text("title"), t.choice("titleType", TITLE_TYPES, "titleType"), t.lang())
+            rel, x.choice("relatedItemType", RESOURCE_TYPES, "DataCite resourceTypeGeneral"),
+            tuple(e.Text(t.text("title"), t.choice("titleType", TITLE_TYPES, "DataCite titleType"), t.lang())
                   for t in x.items("titles") if t.text("title")),
             agents, x.year("publicationYear"), x.text("volume"), x.text("issue"), x.text("number"),
-            x.choice("numberType", NUMBER_TYPES, "numberType"), x.text("firstPage"), x.text("lastPage"),
+            x.choice("numberType", NUMBER_TYPES, "DataCite numberType"), x.text("firstPage"), x.text("lastPage"),
             x.text("publisher"), x.text("edition"),
         )

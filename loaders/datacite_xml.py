@@ -11,9 +11,9 @@ breaks lines inside names); descriptions keep their line breaks and ``<br/>`` be
 A file holds one ``<resource>`` (DataCite's own form) or any wrapper around several (an OAI-PMH
 ``ListRecords`` answer, or a bundle of records): every kernel-4 ``<resource>`` in it is a record.
 
-Parsing goes through defusedxml: a DTD, and so any entity declaration (billion laughs, external
-entities), is refused, as is malformed XML (an unknown encoding included), XML of another schema (kernel-3)
-and elements nested too deeply to read; each error names the file.
+Parsing goes through :mod:`loaders.safe_xml` (defusedxml): a DTD, and so any entity declaration (billion
+laughs, external entities), is refused, as is malformed XML (an unknown encoding included), XML of another
+schema (kernel-3) and elements nested too deeply to read; each error names the file.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
+from loaders.safe_xml import local_name as _local
+from loaders.safe_xml import namespace as _namespace
+from loaders.safe_xml import parse_file
 
 KERNEL4 = "http://datacite.org/schema/kernel-4"
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -34,24 +34,11 @@ Record = tuple[str, Any]
 
 def read_xml(path: Path) -> list[Record]:
     """``(record id, record)`` pairs of every ``<resource>`` of a DataCite XML file (the id is the DOI, else ``#n``)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
-    parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        raise RecordInvalid(f"refused: {exc}: DataCite XML has no DTD, declares no entities and refers to nothing "
-                            "outside the file", file=str(path)) from None
-    except ParseError as exc:
-        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None  # expat names line, column
-    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read ("UTV-8")
-        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None
+    root = parse_file(path, "DataCite XML has no DTD, declares no entities and refers to nothing outside the file")
     resources = [root] if _local(root.tag) == "resource" else [e for e in root.iter() if _local(e.tag) == "resource"]
     if not resources:
-        raise RecordInvalid(f"not DataCite XML: no <resource> element (the root is <{_local(root.tag)}>)", file=str(path))
+        raise RecordInvalid(f"not DataCite XML: no <resource> element (the root is <{_local(root.tag)}>)",
+                            file=str(path))
     records: list[Record] = []
     for n, element in enumerate(resources, 1):
         namespace = _namespace(element.tag)
@@ -61,17 +48,10 @@ def read_xml(path: Path) -> list[Record]:
         try:
             record = resource(element)
         except RecursionError:  # elements nested thousands deep: no DataCite record looks like that
-            raise RecordInvalid(f"not DataCite XML: <resource> #{n} is nested too deeply to read", file=str(path)) from None
+            raise RecordInvalid(f"not DataCite XML: <resource> #{n} is nested too deeply to read",
+                                file=str(path)) from None
         records.append((record.get("doi") or f"#{n}", record))
     return records
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _namespace(tag: str) -> str:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
 def _text(element: ET.Element) -> str:
@@ -79,7 +59,8 @@ def _text(element: ET.Element) -> str:
 
 
 def _attrs(element: ET.Element) -> dict[str, Any]:
-    """Attributes as the JSON names them: ``xml:lang`` is ``lang``, ``...URI`` is ``...Uri``; namespaced ones dropped."""
+    """Attributes as the JSON names them: ``xml:lang`` is ``lang``, ``...URI`` is ``...Uri``; namespaced ones
+    dropped."""
     out: dict[str, Any] = {}
     for key, value in element.attrib.items():
         if key == _LANG:

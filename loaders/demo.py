@@ -6,6 +6,9 @@ raw datasets with parameters in mixed units (keV and eV, K and degC), analysis r
 software version and produced derived datasets, DOIs under DataCite's test prefix 10.5072, papers
 citing data and software, and a 3-year embargo on recent data. The same seed gives the same PIDs,
 hence the same IRIs, whatever the day; only embargo status depends on ``today``.
+
+The demo is the one module of ``loaders/`` that may import any loader's modules (to build demo data through
+them); no loader imports it, and ``tests/loaders/test_contract.py`` holds every other module to its family.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ import datetime as dt
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
-from graph import entities as e
-from graph.iris import orcid_check_digit
-from graph.model import Quad, RdfModel
-from graph.units import make_parameter
+from graph.model import entities as e
+from graph.model.iris import orcid_check_digit
+from graph.model.units import make_parameter
+from graph.model.writer import Quad, RdfModel
 from loaders import demo_data as data
 from loaders.base import LoadReport, entity_quads
+from loaders.dates import years_later
 
 NAME = "demo"
 LOCATION = "pankg:demo"
@@ -32,13 +36,6 @@ HISTORY_DAYS = 8 * 365
 BEAMTIME_DAYS = 4
 """A beamtime's length: its raw datasets are made within it, and its end starts the embargo."""
 TEST_DOI_PREFIX = "10.5072"
-
-
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def fake_orcid(number: int) -> str:
@@ -99,7 +96,8 @@ class DemoCatalogue:
         self.summary.update({"techniques": len(data.TECHNIQUES), "facilities": len(data.FACILITIES),
                              "software": len(data.SOFTWARE)})
 
-    def _proposal(self, rng: random.Random, number: int, budget: int, people: int) -> Iterator[e.Entity]:
+    def _proposal(self, rng: random.Random, number: int, budget: int,
+                  people: int) -> Generator[e.Entity, None, int]:
         """One proposal with its samples, raw and derived datasets, runs, DOI and papers; returns datasets made."""
         count = self.summary
         fac = rng.choice(data.FACILITIES)
@@ -111,7 +109,7 @@ class DemoCatalogue:
         start = self.today - dt.timedelta(days=rng.uniform(30, HISTORY_DAYS))
         # As the facilities' data policies say: the embargo runs from the end of the experiment, so all
         # of a proposal's data opens the same day (one restricted graph per proposal, not per dataset).
-        embargo_end = _years_later(start + dt.timedelta(days=BEAMTIME_DAYS), EMBARGO_YEARS)
+        embargo_end = years_later(start + dt.timedelta(days=BEAMTIME_DAYS), EMBARGO_YEARS)
         yield e.Proposal(proposal, f"{technique.label.capitalize()} of {samples[0][0]} at {fac.short} {instrument}",
                          fac.ror, team[0], abstract=f"Beamtime at {fac.short} {instrument} to study {samples[0][2]}.")
         sample_pids = []
@@ -129,7 +127,7 @@ class DemoCatalogue:
                 title=f"{technique.short} of {samples[sample][0]}, scan {k + 1}",
                 kind="raw",
                 description=f"{technique.label.capitalize()} measured on {fac.short} {instrument}.",
-                created=created.replace(microsecond=0, tzinfo=dt.timezone.utc),
+                created=created.replace(microsecond=0, tzinfo=dt.UTC),
                 facility=fac.ror,
                 instrument=f"{fac.short}/{instrument}",
                 proposal=proposal,

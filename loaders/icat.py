@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
+from graph.model import entities as e
+from graph.model.writer import Quad, RdfModel
 from loaders import icat_map as m
 from loaders import icat_pub as p
-from loaders.base import LoadReport, RecordFileSource, expand_paths
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, RecordFileSource, expand_paths
 from loaders.icat_read import Dump, read_yaml
 from loaders.icat_xml import read_xml
 from loaders.records import record_quads
@@ -77,7 +77,7 @@ class IcatFileSource(RecordFileSource):
         yield from map_dump(Dump(self.location, dialect, sections, report), model, report, self.lenient)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[IcatFileSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[IcatFileSource]:
     """One source per dump file; a directory stands for the ``.yaml``/``.yml``/``.xml`` files directly in it."""
     found = expand_paths(paths, SUFFIXES, recursive=False, label="ICAT dump")
-    return [IcatFileSource(path, lenient) for path, _ in found]
+    return [IcatFileSource(path, options.lenient) for path, _ in found]

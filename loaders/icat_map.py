@@ -21,11 +21,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri, panet_iri
-from loaders.icat_read import Dump, day, items, moment, name_of, objects, size, text
-from loaders.records import parameter
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, panet_iri
+from loaders.fields import day, items, moment, objects
+from loaders.icat_read import Dump, name_of, size, text
+from loaders.records import bare_message, parameter
 
 DERIVED_TYPES = frozenset({"analyzed", "analysed", "derived", "processed", "reduced"})
 PI_ROLES = frozenset({"principal_investigator", "principal investigator", "pi", "invpi"})
@@ -140,9 +141,10 @@ def investigation(key: str, r: dict[str, Any], dump: Dump) -> list[e.Entity]:
     context = Investigation(pid, fac, inst, release, tuple(samples), tuple(_texts(r, "keywords")))
     for n, d in enumerate(objects(r, "datasets")):
         try:
-            found += dataset(key, d, dump, context)
+            found.append(dataset(key, d, dump, context))
         except RecordInvalid as exc:
-            raise RecordInvalid(str(exc), field=f"datasets[{n}].{exc.field}" if exc.field else f"datasets[{n}]")
+            where = f"datasets[{n}].{exc.field}" if exc.field else f"datasets[{n}]"
+            raise RecordInvalid(bare_message(exc), field=where) from None
     return found
 
 
@@ -224,7 +226,7 @@ def datafile(f: dict[str, Any]) -> e.File:
 
 
 def dataset(key: str, d: dict[str, Any], dump: Dump, inv: Investigation | None = None, *,
-            run: str = "", inputs: tuple[str, ...] = (), doi: str = "") -> list[e.Entity]:
+            run: str = "", inputs: tuple[str, ...] = (), doi: str = "") -> e.Dataset:
     """A dataset with its files and parameters (example data: inside its investigation or job)."""
     if inv is None:
         inv = investigation_context(d.get("investigation"), dump, key, "investigation")
@@ -246,7 +248,7 @@ def dataset(key: str, d: dict[str, Any], dump: Dump, inv: Investigation | None =
         found_sample = dump.ref("sample", d["sample"], key, "sample")
         samples = (f"{inv.pid}/sample/{name_of(found_sample, 'sample')}",) if found_sample else ()
     doi = doi or text(d, "doi")
-    return [e.Dataset(
+    return e.Dataset(
         f"{inv.pid}/{name}", name,
         kind="derived" if run or type_name in DERIVED_TYPES else "raw",
         description=text(d, "description"),
@@ -257,11 +259,11 @@ def dataset(key: str, d: dict[str, Any], dump: Dump, inv: Investigation | None =
         doi=doi if doi_iri(doi) else "",
         embargo_end=day(d, "releaseDate") or inv.release,
         generated_by=run, derived_from=inputs,
-    )]
+    )
 
 
 def icat_dataset(key: str, d: dict[str, Any], dump: Dump) -> list[e.Entity]:
-    return dataset(key, d, dump)
+    return [dataset(key, d, dump)]
 
 
 def global_id(value: str) -> str:

@@ -13,12 +13,12 @@ python-icat writes ICAT content in two YAML shapes, and both load:
 
 Both become ``sections[entity name][key] = object``; a reference is a key into the section of its
 entity. A key that is not there is a *dangling reference*: a warning naming file, record and field
-(the mapping goes on without the link). Nothing here knows RDF.
+(the mapping goes on without the link). Nothing here knows RDF. Fields are read through :mod:`loaders.fields`,
+as ICAT has them: numbers stand for text where text is asked for (``version: 69``), sizes are whole numbers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import RecordInvalid
-from loaders import json_yaml
+from loaders import fields, json_yaml
 from loaders.base import LoadReport, LoadWarning
+from loaders.fields import as_text
 
 # The example-data sections, under the ICAT entity names icatdump uses.
 EXAMPLE_SECTIONS = {
@@ -56,21 +57,22 @@ def read_yaml(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
     (:mod:`loaders.json_yaml`)."""
     documents = [d for d in json_yaml.read_yaml(path, many=True) if d is not None]
     sections: dict[str, dict[str, Any]] = {}
-    dialect = "example" if any(isinstance(d, dict) and set(d) & set(EXAMPLE_SECTIONS) for d in documents) else "icatdump"
+    example = any(isinstance(d, dict) and set(d) & set(EXAMPLE_SECTIONS) for d in documents)
+    dialect = "example" if example else "icatdump"
     for document in documents:
         if not isinstance(document, dict):
             raise RecordInvalid(
-                f"expected a mapping of ICAT entity names, got {type(document).__name__}", file=str(path)
+                f"expected a mapping of ICAT entity names, got {fields.described(document)}", file=str(path)
             )
-        for name, objects in document.items():
-            name = EXAMPLE_SECTIONS.get(name, name) if dialect == "example" else str(name)
-            if isinstance(objects, list):  # example data's facility_cycles: named by position
-                objects = {f"#{n + 1}": o for n, o in enumerate(objects)}
-            if not isinstance(objects, dict):
+        for given, found in document.items():
+            name = EXAMPLE_SECTIONS.get(str(given), str(given)) if dialect == "example" else str(given)
+            if isinstance(found, list):  # example data's facility_cycles: named by position
+                found = {f"#{n + 1}": o for n, o in enumerate(found)}
+            if not isinstance(found, dict):
                 raise RecordInvalid(
-                    f"expected objects keyed by name, got {type(objects).__name__}", file=str(path), field=name
+                    f"expected objects keyed by name, got {fields.described(found)}", file=str(path), field=name
                 )
-            sections.setdefault(name, {}).update({str(k): v for k, v in objects.items()})
+            sections.setdefault(name, {}).update({str(k): v for k, v in found.items()})
     if not any(sections.values()):  # a 0-byte or cut-to-nothing dump must not load as an empty source
         raise RecordInvalid("no ICAT objects in it (an empty dump)", file=str(path))
     return dialect, sections
@@ -102,7 +104,7 @@ class Dump:
         if key is None or key == "":
             return None
         if not isinstance(key, str):
-            raise RecordInvalid(f"expected the key of a {entity}, got {type(key).__name__}", field=field)
+            raise RecordInvalid(f"expected the key of a {entity}, got {fields.described(key)}", field=field)
         obj = self.sections.get(entity, {}).get(key)
         if not isinstance(obj, dict):
             self.warn(f"dangling reference: no {entity} {key!r} in this dump (the link is left out)", record, field)
@@ -120,77 +122,23 @@ class Dump:
             if value.startswith("Facility_name-"):  # an icatdump key: the facility's name, escaped
                 value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value[len("Facility_name-"):])
             return value
-        raise RecordInvalid("missing", field=field)
+        raise fields.missing(field)
 
 
 def name_of(obj: dict[str, Any], field: str = "name") -> str:
-    """The required ``name`` of an ICAT object."""
-    value = obj.get("name")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise RecordInvalid("missing" if value in (None, "") else f"expected text, got {type(value).__name__}",
-                            field=f"{field}.name" if field != "name" else "name")
-    return value.strip()
+    """The required ``name`` of an ICAT object (``field``: the object's own field, which the error names)."""
+    where = f"{field}.name" if field != "name" else "name"
+    value = as_text(obj.get("name"), where, numbers=True)
+    if not value:
+        raise fields.missing(where)
+    return value
 
 
 def text(obj: dict[str, Any], key: str) -> str:
     """An optional text field ("" when absent or null); numbers (``version: 69``) are read as text."""
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise RecordInvalid(f"expected text, got {type(value).__name__}", field=key)
-    return value.strip()
-
-
-def items(obj: dict[str, Any], key: str) -> list[Any]:
-    """An optional list field ([] when absent or null)."""
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordInvalid(f"expected a list, got {type(value).__name__}", field=key)
-    return value
-
-
-def objects(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    """An optional list of objects."""
-    found = items(obj, key)
-    for n, item in enumerate(found):
-        if not isinstance(item, dict):
-            raise RecordInvalid(f"expected an object, got {type(item).__name__}", field=f"{key}[{n}]")
-    return found
+    return fields.text(obj, key, numbers=True)
 
 
 def size(obj: dict[str, Any], key: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RecordInvalid(f"expected a whole number >= 0, got {value!r}", field=key)
-    return value
-
-
-def moment(obj: dict[str, Any], key: str) -> dt.datetime | None:
-    """An optional date and time: YAML's own timestamp or an ISO 8601 string."""
-    value = obj.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise RecordInvalid(f"expected an ISO 8601 date and time, got {value!r}", field=key)
-
-
-def day(obj: dict[str, Any], key: str) -> dt.date | None:
-    value = moment(obj, key)
-    return value.date() if value else None
+    """An optional whole number >= 0, written as one (ICAT's sizes are Java longs, never floats)."""
+    return fields.count(obj, key, floats=False)

@@ -24,8 +24,8 @@ them; a value that does not parse stays text, for the mapping to refuse in its o
 by attributes instead of ``ref`` (``<facility name="ESNF"/>``, which python-icat's reader accepts in
 hand-written files) is kept as a mapping of those attributes; the record naming it then fails, named.
 
-Parsing goes through defusedxml: a DTD (``<!DOCTYPE``, which python-icat never writes), and so any
-entity declaration (billion laughs, external entities), is refused, as is malformed XML (an unknown
+Parsing goes through :mod:`loaders.safe_xml` (defusedxml): a DTD (``<!DOCTYPE``, which python-icat never
+writes), and so any entity declaration (billion laughs, external entities), is refused, as is malformed XML (an unknown
 encoding included) and an object nested too deeply to read; every such error names the file, and
 malformed XML the line.
 """
@@ -37,10 +37,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import DefusedXMLParser
 
-from graph.errors import RecordInvalid, SourceUnavailable
+from graph.errors import RecordInvalid
+from loaders import safe_xml
 
 # ICAT attributes that are numbers (Integer, Long, Double) or booleans, in any entity.
 NUMBERS = frozenset({
@@ -63,7 +63,7 @@ class _LineBuilder(ET.TreeBuilder):
         self.lines: dict[int, int] = {}
         self.parser: DefusedXMLParser | None = None
 
-    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:  # type: ignore[override]
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
         element = super().start(tag, attrs)
         if self.parser is not None:
             self.lines[id(element)] = self.parser.parser.CurrentLineNumber
@@ -72,23 +72,10 @@ class _LineBuilder(ET.TreeBuilder):
 
 def parse(path: Path) -> tuple[ET.Element, dict[int, int]]:
     """The root element of an XML file and the line of each element; unsafe or malformed XML names the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceUnavailable(f"{path}: cannot read: {exc}") from None
     builder = _LineBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    builder.parser = parser
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        raise RecordInvalid(f"refused: {exc}: an ICAT dump has no DTD, declares no entities and refers to "
-                            "nothing outside the file", file=str(path)) from None
-    except ParseError as exc:
-        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None  # expat names line, column
-    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read ("UTV-8")
-        raise RecordInvalid(f"not well-formed XML: {exc}", file=str(path)) from None
+    builder.parser = safe_xml.parser(builder)
+    root = safe_xml.parse_file(path, "an ICAT dump has no DTD, declares no entities and refers to nothing outside "
+                               "the file", builder.parser)
     return root, builder.lines
 
 

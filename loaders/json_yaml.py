@@ -17,7 +17,8 @@ column of real errors and reads what orjson cannot though it is JSON:
 YAML (ICAT dumps, software catalogues): the safe loader, with three changes. A plain scalar that YAML takes for
 a timestamp but that is no date (``2020-02-30``) stays text, so that the field refuses it, naming itself, rather
 than the parser; lone surrogates (YAML's ``"\\ud800"`` escape) and nesting too deep are refused, naming the
-file; and so are aliases that stand for more than :data:`MAX_ALIASED_NODES` nodes (a YAML "billion laughs"). Every refusal is :class:`~graph.errors.RecordInvalid` naming the file.
+file; and so are aliases that stand for more than :data:`MAX_ALIASED_NODES` nodes (a YAML "billion laughs").
+Every refusal is :class:`~graph.errors.RecordInvalid` naming the file.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class SafeLoader(yaml.SafeLoader):
     digits than Python converts is read as a float (infinity), as in JSON, and aliases may stand for at most
     :data:`MAX_ALIASED_NODES` nodes."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             anchored = self.anchors.get(self.peek_event().anchor)
             if anchored is not None:
@@ -131,7 +132,7 @@ class SafeLoader(yaml.SafeLoader):
                         self.peek_event().start_mark)
         return super().compose_node(parent, index)
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_int(node)
         except ValueError:
@@ -140,7 +141,7 @@ class SafeLoader(yaml.SafeLoader):
                 return float(text)
             raise
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError, AttributeError):  # AttributeError: "!!timestamp xyz" matches no form

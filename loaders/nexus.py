@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import Quad, RdfModel
+from graph.model.writer import Quad, RdfModel
 from loaders import nexus_worker
-from loaders.base import LoadReport, expand_paths
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, expand_paths
 from loaders.nexus_map import FileContext, entry_entities
 from loaders.nexus_read import NexusFile
 from loaders.records import record_quads
@@ -67,16 +67,17 @@ class NexusFileSource:
         harvest = self._harvest or self.harvest()
         ctx = FileContext(self.location, self.relative, harvest.size, report)
         # Entries of one file share techniques, instruments, people and organizations: each entity written once.
-        return record_quads(((entry.path, entry) for entry in harvest.entries), lambda entry: entry_entities(entry, ctx),
+        entries = ((entry.path, entry) for entry in harvest.entries)
+        return record_quads(entries, lambda entry: entry_entities(entry, ctx),
                             model, file=self.location, lenient=self.lenient, report=report, shared=None)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[NexusFileSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[NexusFileSource]:
     """One source per file; a directory stands for the NeXus files under it (.nxs, .h5, .hdf5, .nx5).
 
     PIDs minted from paths are relative to the directory given (for a file given by itself, to its own
     directory). A file named twice is loaded once, as the first path that named it."""
     found: dict[Path, NexusFileSource] = {}
     for file, root in expand_paths(paths, SUFFIXES, recursive=True, label="NeXus"):
-        found.setdefault(file, NexusFileSource(file, root, lenient))
+        found.setdefault(file, NexusFileSource(file, root, options.lenient))
     return list(found.values())

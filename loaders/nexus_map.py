@@ -22,11 +22,13 @@ import uuid
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri, ror_iri
-from graph.units import UNIT_ALIASES, UnknownUnit, si_map
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, ror_iri
+from graph.model.units import UNIT_ALIASES, UnknownUnit, si_map
 from loaders.base import LoadReport, LoadWarning
+from loaders.dates import years_later
+from loaders.fields import as_moment, as_number, as_text
 from loaders.nexus_read import Entry, Field, Group, Scalar
 from loaders.nexus_techniques import probe_of, technique_for
 from loaders.records import parameter
@@ -112,7 +114,7 @@ class _EntryMapping:
         instrument = self.instrument(self.source_and_monochromator())
         techniques = self.techniques(top)
         proposal = experiment if experiment and not doi_iri(experiment) else ""
-        embargo_end = _years_later(ended.date(), EMBARGO_YEARS) if ended else None
+        embargo_end = years_later(ended.date(), EMBARGO_YEARS) if ended else None
         public = None if ended else False
         # The users are known from this entry only: under embargo they are restricted with it (docs/access.md).
         access = e.RecordAccess(public=public, embargo_end=embargo_end, proposal=proposal)
@@ -159,7 +161,8 @@ class _EntryMapping:
             "definition": self.text(top, "definition"),
             "run_cycle": self.text(top, "run_cycle"),
             "program_name": self.text(top, "program_name"),
-            "program_version": top.fields["program_name"].attrs.get("version", "") if "program_name" in top.fields else "",
+            "program_version": top.fields["program_name"].attrs.get("version", "")
+            if "program_name" in top.fields else "",
             "end_time": end.isoformat() if end else "",
         }
         for name, value in texts.items():
@@ -287,30 +290,23 @@ class _EntryMapping:
         f = self.field(group, name)
         if f is None:
             return ""
-        if isinstance(f.value, str):
-            return f.value.strip()
         if identifier and isinstance(f.value, int) and not isinstance(f.value, bool):
             return str(f.value)
-        raise RecordInvalid(f"expected text, got {_describe(f.value)}", field=f.path)
+        return as_text(f.value, f.path)
 
     def datetime(self, group: Group, name: str) -> dt.datetime | None:
         """An NX_DATE_TIME (ISO 8601); aware where the file gives an offset, naive where it does not."""
         text = self.text(group, name)
-        if not text:
-            return None
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise RecordInvalid(f"not an ISO 8601 date and time: {text!r}", field=group.fields[name].path) from None
+        return as_moment(text, group.fields[name].path) if text else None
 
     def quantity(self, group: Group, name: str, label: str, category: str) -> None:
         """A numeric field with its ``units`` as a parameter; the unit must be of the field's dimension."""
         f = self.field(group, name)
         if f is None:
             return
-        if not isinstance(f.value, (int, float)) or isinstance(f.value, bool):
-            raise RecordInvalid(f"expected a number, got {_describe(f.value)}", field=f.path)
-        self.add(self.make_parameter(label, f.value, f, category), group)
+        value = as_number(f.value, f.path)
+        if value is not None:
+            self.add(self.make_parameter(label, value, f, category), group)
 
     def make_parameter(self, name: str, value: Scalar, f: Field, category: str = "") -> e.Parameter:
         unit = f.attrs.get("units", "").strip()
@@ -339,15 +335,3 @@ def _has_dimension(unit: str, category: str) -> bool:
         return si_map(unit)[2] == si_map(CATEGORIES[category][0])[2]
     except UnknownUnit:
         return False
-
-
-def _describe(value: Scalar | None) -> str:
-    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "text"}.get(type(value), type(value).__name__)
-    return f"{kind} {value!r}"
-
-
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

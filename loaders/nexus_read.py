@@ -147,7 +147,8 @@ def _walk(group: h5py.Group, nx_class: str) -> list[Group]:
 
 
 def _children_of_class(group: h5py.Group, nx_class: str) -> list[str]:
-    return [n for n in _sorted_keys(group) if isinstance(c := _child(group, n), h5py.Group) and nx_class_of(c) == nx_class]
+    return [n for n in _sorted_keys(group)
+            if isinstance(c := _child(group, n), h5py.Group) and nx_class_of(c) == nx_class]
 
 
 def _sorted_keys(group: h5py.Group) -> list[str]:

@@ -17,8 +17,8 @@ True
 
 from __future__ import annotations
 
-from graph.entities import Technique
-from graph.iris import PANET_NS
+from graph.model.entities import Technique
+from graph.model.iris import PANET_NS
 
 XRAY = "x-ray"
 NEUTRON = "neutron"

@@ -61,7 +61,7 @@ def harvest(path: Path, seconds: float | None = None) -> NexusFile:
 def _result(answer: tuple[Any, ...]) -> NexusFile:
     kind = answer[0]
     if kind == "ok":
-        return answer[1]  # type: ignore[no-any-return]
+        return answer[1]
     if kind == "invalid":
         _, message, file, record, field = answer
         raise RecordInvalid(message, file=file, record=record, field=field)

@@ -5,8 +5,8 @@ oaipmh-scythe's: it is maintained, typed, follows resumption tokens and has a ti
 things it does not do the way a graph that must stay consistent needs, so they are done here:
 
 - it parses answers with lxml in *recover* mode, which turns malformed XML into whatever it could salvage;
-  every page is therefore parsed again with defusedxml (no DTD, no entities), and a page that does not
-  parse stops the harvest before the next page is asked for;
+  every page is therefore parsed again through :mod:`loaders.safe_xml` (defusedxml: no DTD, no entities), and
+  a page that does not parse stops the harvest before the next page is asked for;
 - it looks for an OAI-PMH ``<error>`` before the HTTP status, and a 5xx answer whose body is not XML
   makes it fail with an unrelated error; an httpx event hook refuses any 4xx/5xx answer first.
 
@@ -23,17 +23,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx2
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from oaipmh_scythe import Scythe
 from oaipmh_scythe import exceptions as oai_errors
 from oaipmh_scythe.config import HTTPConfig
 from oaipmh_scythe.iterator import OAIResponseIterator
+from oaipmh_scythe.response import OAIResponse
 
 from graph.errors import RecordInvalid, SourceUnavailable
+from loaders import safe_xml
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-METADATA_PREFIX = "oai_datacite"
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,10 @@ def list_records(
     from_: str | None = None,
     until: str | None = None,
     timeout: float = 60.0,
-    metadata_prefix: str = METADATA_PREFIX,
+    metadata_prefix: str,
 ) -> Iterator[Page]:
-    """The pages of ``ListRecords`` at ``endpoint``, following resumption tokens to the end.
+    """The pages of ``ListRecords`` of ``metadata_prefix`` records at ``endpoint``, following resumption tokens to
+    the end.
 
     ``timeout`` bounds every request (connect and each read), so a stalled server is an error, not a hang.
     """
@@ -90,6 +90,7 @@ def list_records(
             except httpx2.HTTPError as exc:
                 raise SourceUnavailable(f"{endpoint}: {exc}") from None
             number += 1
+            assert isinstance(answer, OAIResponse)  # OAIResponseIterator yields whole answers, never records
             yield parse_page(answer.http_response.content, endpoint, number)
 
 
@@ -104,14 +105,7 @@ def _refuse_http_errors(response: httpx2.Response) -> None:
 def parse_page(data: bytes, endpoint: str, number: int = 1) -> Page:
     """One ListRecords answer: its records and its resumption token (None on the last page)."""
     where = f"{endpoint}: page {number}"
-    parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        raise RecordInvalid(f"refused: {exc}: an OAI-PMH answer has no DTD and declares no entities", file=where) from None
-    except ParseError as exc:
-        raise RecordInvalid(f"not well-formed XML: {exc}", file=where) from None
+    root = safe_xml.parse(data, where, "an OAI-PMH answer has no DTD and declares no entities")
     if root.tag != f"{OAI}OAI-PMH":
         raise RecordInvalid(f"not an OAI-PMH answer (the root is <{root.tag}>)", file=where)
     error = root.find(f"{OAI}error")

@@ -1,7 +1,9 @@
 """Harvesting oai_datacite metadata from an OAI-PMH endpoint: ``pankg harvest URL [--set S] [--from D] [--until D]``.
 
 Every harvested record is a source of its own (kind ``oai``, location ``<endpoint>#<OAI identifier>``)
-written through the DataCite mapping (:mod:`loaders.datacite_map`), so each record is replaced atomically
+written through the mapping of its metadata format (a :class:`MetadataFormat`: ``pankg harvest`` passes
+:data:`loaders.datacite_oai.OAI_DATACITE`, the DataCite mapping; this module imports no source's module, the
+format comes in as an argument), so each record is replaced atomically
 and a record harvested again unchanged changes nothing (its content hash is a digest of its
 ``<resource>``, not of the header datestamp). A record whose header says ``status="deleted"`` removes its
 source from the graph.
@@ -29,18 +31,17 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from graph.errors import LoaderError, PankgError, RecordInvalid
-from graph.model import Quad, RdfModel
-from graph.nt import iri, literal
-from graph.quads import RESTRICTED
-from graph.store import GraphStore
-from graph.technique_names import TechniqueNames
-from graph.technique_vocabulary import technique_names
+from graph.model.entities import Entity
+from graph.model.nt import iri, literal
+from graph.model.quads import RESTRICTED
+from graph.model.writer import Quad, RdfModel
+from graph.store.embedded import GraphStore
+from graph.techniques.names import TechniqueNames
+from graph.techniques.vocabulary import technique_names
 from loaders.base import LoadReport, LoadWarning, load
-from loaders.datacite import record_entities
-from loaders.datacite_xml import KERNEL4, resource
 from loaders.oai_pages import OaiRecord, list_records
 from loaders.records import record_quads
 from ontology.namespaces import DCTERMS
@@ -49,6 +50,29 @@ NAME = "oai"
 STATE_KIND = "oai-state"
 Progress = Callable[[int, "int | None"], None]
 """``progress(records done, records in all or None)``, called after every page."""
+
+
+class MetadataFormat(Protocol):
+    """What the harvester needs of a metadata format: its OAI-PMH prefix, the element of a record it maps, and
+    the mapping. Structural: a source family provides one without importing this module."""
+
+    @property
+    def prefix(self) -> str:
+        """The ``metadataPrefix`` asked for (``oai_datacite``)."""
+        ...
+
+    @property
+    def mapping_version(self) -> str:
+        """Part of a record's content hash: bumped when the mapping changes, so records are mapped again."""
+        ...
+
+    def payload(self, metadata: ET.Element | None, location: str, record: str) -> ET.Element:
+        """The element of a record's ``<metadata>`` to map; :class:`RecordInvalid` naming the record if none."""
+        ...
+
+    def entities(self, payload: ET.Element, record: str, file: str, report: LoadReport) -> list[Entity]:
+        """The entities of one record's payload; warnings go to ``report``."""
+        ...
 
 
 @dataclass
@@ -93,13 +117,13 @@ class HarvestStopped(LoaderError):
 
 @dataclass
 class OaiRecordSource:
-    """One harvested record as a source: its DataCite ``<resource>`` mapped like a DataCite file's record."""
+    """One harvested record as a source: the payload of its ``<metadata>``, mapped by its metadata format."""
 
     endpoint: str
     identifier: str
     element: ET.Element
+    metadata: MetadataFormat
     kind: ClassVar[str] = NAME
-    mapping_version: ClassVar[str] = "1"
 
     @property
     def location(self) -> str:
@@ -107,13 +131,13 @@ class OaiRecordSource:
 
     def content_hash(self) -> str:
         digest = hashlib.sha256(ET.tostring(self.element))
-        digest.update(f"\0{self.mapping_version}".encode())
+        digest.update(f"\0{self.metadata.mapping_version}".encode())
         return digest.hexdigest()
 
     def quads(self, model: RdfModel, report: LoadReport) -> Iterator[Quad]:
-        record = resource(self.element)
         location = self.location
-        yield from record_quads([(self.identifier, record)], lambda r: record_entities(r, self.identifier, location, report),
+        yield from record_quads([(self.identifier, self.element)],
+                                lambda payload: self.metadata.entities(payload, self.identifier, location, report),
                                 model, file=location, lenient=False, report=report)
 
 
@@ -125,23 +149,6 @@ def record_location(endpoint: str, identifier: str) -> str:
 def state_location(endpoint: str, set_: str | None) -> str:
     """The location of the incremental state of one (endpoint, set)."""
     return f"{endpoint}#set={set_}" if set_ else endpoint
-
-
-def datacite_resource(record: OaiRecord, location: str) -> ET.Element:
-    """The one kernel-4 ``<resource>`` inside a record's ``<metadata>`` (bare, or in oai_datacite's ``<payload>``)."""
-    found = [e for e in record.metadata.iter() if _local(e.tag) == "resource"] if record.metadata is not None else []
-    if len(found) != 1:
-        what = "no <metadata>" if record.metadata is None else f"{len(found)} DataCite <resource> elements, not one"
-        raise RecordInvalid(what, file=location, record=record.identifier)
-    namespace = found[0].tag[1:].split("}", 1)[0] if found[0].tag.startswith("{") else ""
-    if namespace not in (KERNEL4, ""):
-        raise RecordInvalid(f"not DataCite kernel-4: <resource> is in namespace {namespace!r}", file=location,
-                            record=record.identifier)
-    return found[0]
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def read_state(store: GraphStore, endpoint: str, set_: str | None) -> str | None:
@@ -170,6 +177,7 @@ def harvest(
     store: GraphStore,
     endpoint: str,
     *,
+    metadata: MetadataFormat,
     set_: str | None = None,
     from_: str | None = None,
     until: str | None = None,
@@ -177,7 +185,8 @@ def harvest(
     timeout: float = 60.0,
     progress: Progress | None = None,
 ) -> HarvestReport:
-    """Harvest ``endpoint``'s oai_datacite records into ``store``; ``from_`` defaults to the saved datestamp.
+    """Harvest ``endpoint``'s records of the ``metadata`` format into ``store``; ``from_`` defaults to the saved
+    datestamp.
 
     Raises :class:`HarvestStopped` on any failure, after everything harvested before it has been kept and
     the datestamp of the last completed page saved.
@@ -187,10 +196,11 @@ def harvest(
     names = technique_names(store)  # the ontologies in the store, read once for every record
     done = 0
     try:
-        for page in list_records(endpoint, set_=set_, from_=report.from_, until=until, timeout=timeout):
+        for page in list_records(endpoint, set_=set_, from_=report.from_, until=until, timeout=timeout,
+                                 metadata_prefix=metadata.prefix):
             newest = report.datestamp
             for record in page.records:
-                _harvest_record(store, endpoint, record, report, names, lenient)
+                _harvest_record(store, endpoint, record, metadata, report, names, lenient)
                 newest = max(newest or "", record.datestamp)
             done += len(page.records)
             report.pages += 1
@@ -205,8 +215,8 @@ def harvest(
 
 
 def _harvest_record(
-    store: GraphStore, endpoint: str, record: OaiRecord, report: HarvestReport, names: TechniqueNames | None,
-    lenient: bool,
+    store: GraphStore, endpoint: str, record: OaiRecord, metadata: MetadataFormat, report: HarvestReport,
+    names: TechniqueNames | None, lenient: bool,
 ) -> None:
     """Write, replace or remove one record's source; a bad record raises (strict) or is listed (lenient)."""
     location = record_location(endpoint, record.identifier)
@@ -215,7 +225,8 @@ def _harvest_record(
         report.removed += store.remove_source(NAME, location)
         return
     try:
-        source = OaiRecordSource(endpoint, record.identifier, datacite_resource(record, location))
+        element = metadata.payload(record.metadata, location, record.identifier)
+        source = OaiRecordSource(endpoint, record.identifier, element, metadata)
         loaded = load(store, source, techniques=names)
     except RecordInvalid as exc:
         if not lenient:

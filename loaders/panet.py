@@ -23,15 +23,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import owlready2
-import pyoxigraph as ox
 
 from graph.errors import LoaderError, RecordInvalid, SourceUnavailable
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning
+from graph.model.writer import Quad, RdfModel
+from graph.query.formats import RdfSyntax
+from graph.store import rdf_input
+from graph.store.rdf_input import SUFFIXES
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, LoadWarning
 from loaders.panet_map import ancestors, taxonomy_quads
 from loaders.panet_read import OwlClass, Taxonomy, check_panet, open_world, parse, read_classes
-from loaders.panet_reason import ReasonMode, java, mode_from_env, reason, unmaterialized
-from loaders.rdf import SUFFIXES
+from loaders.panet_reason import ReasonMode, java, reason, reason_mode, unmaterialized
 
 NAME = "panet"
 LOCATION = "http://purl.org/pan-science/PaNET/PaNET.owl"
@@ -47,7 +48,7 @@ class PanetSource:
     given: str
     reason: ReasonMode = "auto"
     kind: str = NAME
-    _content: tuple[bytes, ox.RdfFormat, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _content: tuple[bytes, RdfSyntax, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def location(self) -> str:
@@ -89,7 +90,7 @@ class PanetSource:
             world.close()
         yield from taxonomy_quads(Taxonomy(header, classes), model, report)
 
-    def _read(self) -> tuple[bytes, ox.RdfFormat, str]:
+    def _read(self) -> tuple[bytes, RdfSyntax, str]:
         """``(bytes, syntax, base IRI)``, read once and kept: the hash and the quads see the same bytes."""
         if self._content is None:
             self._content = _fetch(self.given) if self.is_url else _read_file(Path(self.given))
@@ -109,14 +110,14 @@ def _classes(world: owlready2.World, name: str) -> dict[str, OwlClass]:
         raise RecordInvalid(f"owlready2 cannot read it as OWL: {type(exc).__name__}: {exc}", file=name) from None
 
 
-def _read_file(path: Path) -> tuple[bytes, ox.RdfFormat, str]:
+def _read_file(path: Path) -> tuple[bytes, RdfSyntax, str]:
     try:
         return path.read_bytes(), file_format(path.name, path), path.as_uri()
     except OSError as exc:
         raise SourceUnavailable(f"{path}: cannot read it ({exc.strerror or exc})") from None
 
 
-def _fetch(url: str) -> tuple[bytes, ox.RdfFormat, str]:
+def _fetch(url: str) -> tuple[bytes, RdfSyntax, str]:
     """GET the URL (redirects followed, as PaNET's PURL redirects); the syntax from the media type, else the name."""
     try:
         with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
@@ -126,33 +127,34 @@ def _fetch(url: str) -> tuple[bytes, ox.RdfFormat, str]:
     if response.status_code != 200:
         raise SourceUnavailable(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
+    fmt = rdf_input.syntax_of(media_type=media_type)
     if fmt is None:
         name = urlsplit(str(response.url)).path.rsplit("/", 1)[-1]
-        fmt = SUFFIXES.get(Path(name).suffix.lower(), ox.RdfFormat.RDF_XML)  # PaNET is published as RDF/XML
+        fmt = SUFFIXES.get(Path(name).suffix.lower(), RdfSyntax.RDF_XML)  # PaNET is published as RDF/XML
     return response.content, fmt, str(response.url)
 
 
-def file_format(name: str, shown: Path | str) -> ox.RdfFormat:
+def file_format(name: str, shown: Path | str) -> RdfSyntax:
     """The RDF syntax of a file by its suffix (``.owl`` is RDF/XML, PaNET's own)."""
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":  # PaNET's master branch holds only its ROBOT template, source/PaNET.csv
-        raise SourceUnavailable(f"{shown}: a ROBOT template, not OWL; build the OWL from it (robot template) or take a release")
+        raise SourceUnavailable(f"{shown}: a ROBOT template, not OWL; build the OWL from it (robot template) or "
+                                "take a release")
     if suffix not in SUFFIXES:
         known = ", ".join(sorted(SUFFIXES))
         raise SourceUnavailable(f"{shown}: unknown file type {suffix!r} for an ontology (known: {known})")
     return SUFFIXES[suffix]
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[PanetSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[PanetSource]:
     """The one PaNET file or URL given; checked before anything is written.
 
-    A store holds one PaNET, so one path is expected. The ontology is read as a whole, so ``lenient``
-    has no records to skip.
+    A store holds one PaNET, so one path is expected. The ontology is read as a whole, so ``options.lenient``
+    has no records to skip; ``options.panet_reason`` says when HermiT runs (:mod:`loaders.panet_reason`).
     """
     if len(paths) != 1:
         raise LoaderError(f"load panet takes one file or URL (a store holds one PaNET), not {len(paths)}")
-    mode = mode_from_env()
+    mode = reason_mode(options.panet_reason)
     text = paths[0]
     if text.startswith(("http://", "https://")):
         return [PanetSource(text, mode)]

@@ -1,9 +1,9 @@
 """PaNET's classes as quads: each technique with its labels, definition and parents, and the closure.
 
-A PaNET class IRI is also the technique node that datasets point to (punning, as in ``graph/model.py``),
+A PaNET class IRI is also the technique node that datasets point to (punning, as in ``graph/model/writer.py``),
 so the technique a catalogue names and the class PaNET defines meet on one node. For each PaNET class:
 
-- ``a pankg:Technique`` and ``rdfs:label`` (through :class:`~graph.model.RdfModel`, as for any technique);
+- ``a pankg:Technique`` and ``rdfs:label`` (through :class:`~graph.model.writer.RdfModel`, as for any technique);
 - ``skos:altLabel`` (synonyms), ``skos:definition`` (from ``IAO:0000115``), ``obo:IAO_0000119`` (the
   definition's source as PaNET gives it, mostly a Wikipedia URL, kept as text);
 - ``rdfs:subClassOf`` every named direct parent, ``owl:equivalentClass`` every named equivalent;
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graph import entities as e
-from graph.model import PUBLIC, Quad, RdfModel
-from graph.nt import iri, literal
-from graph.nterms import dcterms, pankg, rdf, rdfs, skos
+from graph.model import entities as e
+from graph.model.nt import iri, literal
+from graph.model.nterms import dcterms, pankg, rdf, rdfs, skos
+from graph.model.writer import PUBLIC, Quad, RdfModel
 from loaders.base import LoadReport, entity_quads
 from loaders.panet_read import IAO_DEFINITION_SOURCE, OWL, RDFS, OwlClass, Taxonomy, Text, is_panet
 
@@ -72,7 +72,8 @@ def taxonomy_quads(taxonomy: Taxonomy, model: RdfModel, report: LoadReport) -> I
         for title in header.title:
             yield onto, dcterms.title, literal(title), PUBLIC
         for licence in header.license:
-            yield onto, dcterms.license, iri(licence) if licence.startswith(("http://", "https://")) else literal(licence), PUBLIC
+            value = iri(licence) if licence.startswith(("http://", "https://")) else literal(licence)
+            yield onto, dcterms.license, value, PUBLIC
     closure = ancestors(taxonomy.classes)
     for cls in taxonomy.techniques:
         node = model.technique(cls.iri)

@@ -1,7 +1,7 @@
 """Reading a PaNET OWL file into plain Python data: the classes keyed by IRI, their annotations and parents.
 
-Two parsers, each for what it does best. pyoxigraph reads the bytes (RDF/XML, Turtle, N-Triples, ...),
-behind the checks of :mod:`graph.rdf_input`, so a broken file fails with the line where it broke, whatever
+Two parsers, each for what it does best. oxigraph reads the bytes (RDF/XML, Turtle, N-Triples, ...),
+behind the checks of :mod:`graph.store.rdf_input`, so a broken file fails with the line where it broke, whatever
 its syntax; ``owl:imports`` are dropped there, so owlready2 never goes to the network for an import nobody
 asked for. owlready2 then reads the triples as OWL (N-Triples in, one fresh :class:`owlready2.World` per
 read, never the global one) and gives the class model: named superclasses, equivalent classes, the
@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import owlready2
-import pyoxigraph as ox
 
-from graph import rdf_input
 from graph.errors import RecordInvalid
+from graph.query.formats import RdfSyntax, serialize_triples
+from graph.query.terms import NamedNode, Triple
+from graph.store import rdf_input
 
 PANET_NS = "http://purl.org/pan-science/PaNET/"
 ROOT = PANET_NS + "PaNET00001"
@@ -37,8 +38,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 IAO_DEFINITION = "http://purl.obolibrary.org/obo/IAO_0000115"
 IAO_DEFINITION_SOURCE = "http://purl.obolibrary.org/obo/IAO_0000119"
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_IMPORTS = ox.NamedNode(OWL + "imports")
+_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_IMPORTS = NamedNode(OWL + "imports")
 _HEADER = {
     OWL + "versionInfo": "version_info",
     OWL + "versionIRI": "version_iri",
@@ -101,27 +102,27 @@ class Taxonomy:
         return [c for iri, c in sorted(self.classes.items()) if is_panet(iri)]
 
 
-def parse(data: bytes, fmt: ox.RdfFormat, name: str, base_iri: str) -> tuple[bytes, Header]:
+def parse(data: bytes, fmt: RdfSyntax, name: str, base_iri: str) -> tuple[bytes, Header]:
     """The file's triples as N-Triples (without ``owl:imports``), and its header.
 
-    Parsed through :mod:`graph.rdf_input`: RDF/XML with a DTD (entity expansion) and a file cut off in the
+    Parsed through :mod:`graph.store.rdf_input`: RDF/XML with a DTD (entity expansion) and a file cut off in the
     middle (oxigraph's RDF/XML parser would keep what came before the cut) are refused there. ``name`` (the
     file or URL) is what an error names.
     """
-    triples = [q.triple for q in rdf_input.parse(data, fmt, name=name, base_iri=base_iri)]
+    triples = list(rdf_input.triples(data, fmt, name=name, base_iri=base_iri))
     header = _header(triples)
     kept = [t for t in triples if t.predicate != _IMPORTS]
-    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES), header
+    return serialize_triples(kept, RdfSyntax.N_TRIPLES), header
 
 
-def _header(triples: list[ox.Triple]) -> Header:
+def _header(triples: list[Triple]) -> Header:
     ontologies = {
         t.subject for t in triples
-        if t.predicate == _TYPE and t.object == ox.NamedNode(OWL + "Ontology") and isinstance(t.subject, ox.NamedNode)
+        if t.predicate == _TYPE and t.object == NamedNode(OWL + "Ontology") and isinstance(t.subject, NamedNode)
     }
     header = Header(iri=min((o.value for o in ontologies), default=""))
     for t in triples:
-        if t.subject.value != header.iri or not isinstance(t.subject, ox.NamedNode):
+        if not isinstance(t.subject, NamedNode) or t.subject.value != header.iri or isinstance(t.object, Triple):
             continue
         if t.predicate == _IMPORTS:
             header.dropped_imports.append(t.object.value)
@@ -161,9 +162,9 @@ def read_classes(world: owlready2.World) -> dict[str, OwlClass]:
     ):
         query = f"SELECT ?c ?v WHERE {{ ?c <{prop}> ?v }}"
         for subject, value in world.sparql(query, error_on_undefined_entities=False):
-            item = classes.get(getattr(subject, "iri", ""))
-            if item is not None:
-                getattr(item, attr).extend(_texts([value]))
+            annotated = classes.get(getattr(subject, "iri", ""))
+            if annotated is not None:
+                getattr(annotated, attr).extend(_texts([value]))
     return classes
 
 
@@ -174,12 +175,14 @@ def check_panet(classes: dict[str, OwlClass], name: str) -> None:
     panet = sum(1 for iri in classes if is_panet(iri))
     if not panet:
         raise RecordInvalid(
-            f"none of its classes ({len(classes)}) is a PaNET technique (IRI {PANET_NS}PaNETnnnnn): not a PaNET ontology",
+            f"none of its classes ({len(classes)}) is a PaNET technique (IRI {PANET_NS}PaNETnnnnn): "
+            "not a PaNET ontology",
             file=name,
         )
     if ROOT not in classes:
         raise RecordInvalid(
-            f"it has PaNET classes ({panet}) but not the root {ROOT} (photon and neutron technique): not a PaNET ontology",
+            f"it has PaNET classes ({panet}) but not the root {ROOT} (photon and neutron technique): "
+            "not a PaNET ontology",
             file=name,
         )
 

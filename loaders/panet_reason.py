@@ -8,7 +8,8 @@ most of them.
 
 So the loader asks HermiT (owlready2's ``sync_reasoner``, a Java program) for the hierarchy when it is
 needed, and only then: the built files need nothing (HermiT adds no ancestor to them), and Java costs
-seconds. Which mode applies comes from ``PANKG_PANET_REASON``:
+seconds. Which mode applies is the load's ``panet_reason`` option (:class:`loaders.base.LoadOptions`; ``pankg``
+sets it from ``PANKG_PANET_REASON``):
 
 - ``auto`` (the default): reason when the file shows that its definitions were not materialized, that is
   when some class defined as ``A and B and ...`` is not, by its asserted parents, below ``A`` or ``B``;
@@ -20,10 +21,9 @@ Where Java is missing, reasoning is skipped and the load report says so; the ass
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-from typing import Literal, cast
+from typing import Literal
 
 import owlready2
 
@@ -33,15 +33,20 @@ from loaders.panet_read import OwlClass
 
 ReasonMode = Literal["auto", "always", "never"]
 MODES: tuple[ReasonMode, ...] = ("auto", "always", "never")
-REASON_ENV = "PANKG_PANET_REASON"
+SETTING = "PANKG_PANET_REASON"
+"""The setting (an environment variable of ``pankg``) that chooses the mode: what an error about it names."""
 
 
-def mode_from_env() -> ReasonMode:
-    """The reasoning mode that ``PANKG_PANET_REASON`` asks for (``auto`` when unset)."""
-    value = os.environ.get(REASON_ENV, "").strip().lower() or "auto"
+def reason_mode(value: str) -> ReasonMode:
+    """The reasoning mode an option asks for (``auto`` when empty); anything else is a :class:`LoaderError`.
+
+    >>> reason_mode(" Never "), reason_mode("")
+    ('never', 'auto')
+    """
+    value = value.strip().lower() or "auto"
     if value not in MODES:
-        raise LoaderError(f"{REASON_ENV} must be one of {', '.join(MODES)}, not {value!r}")
-    return cast(ReasonMode, value)
+        raise LoaderError(f"{SETTING} must be one of {', '.join(MODES)}, not {value!r}")
+    return value
 
 
 def java() -> str | None:
@@ -69,7 +74,8 @@ def reason(world: owlready2.World, name: str, pending: int) -> list[LoadWarning]
     where = f"owlready2.JAVA_EXE = {owlready2.JAVA_EXE!r}"
     missing = f"; classes that lack the parents their definitions imply: {pending}" if pending else ""
     if java() is None:
-        return [LoadWarning(f"HermiT reasoning skipped: Java not found ({where}); the asserted hierarchy was loaded{missing}", file=name)]
+        return [LoadWarning(f"HermiT reasoning skipped: Java not found ({where}); the asserted hierarchy was "
+                            f"loaded{missing}", file=name)]
     try:
         owlready2.sync_reasoner_hermit(world, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
@@ -77,9 +83,11 @@ def reason(world: owlready2.World, name: str, pending: int) -> list[LoadWarning]
     except (owlready2.OwlReadyJavaError, OSError, subprocess.SubprocessError) as exc:
         lines = str(exc).strip().splitlines()
         cause = lines[-1] if lines else type(exc).__name__
-        return [LoadWarning(f"HermiT reasoning failed ({cause}; {where}); the asserted hierarchy was loaded{missing}", file=name)]
+        return [LoadWarning(f"HermiT reasoning failed ({cause}; {where}); the asserted hierarchy was "
+                            f"loaded{missing}", file=name)]
     empty = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
     if empty:
         shown = ", ".join(empty[:5]) + (", ..." if len(empty) > 5 else "")
-        return [LoadWarning(f"HermiT finds {len(empty)} classes unsatisfiable (equivalent to owl:Nothing): {shown}", file=name)]
+        return [LoadWarning(f"HermiT finds {len(empty)} classes unsatisfiable (equivalent to owl:Nothing): {shown}",
+                            file=name)]
     return []

@@ -20,8 +20,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, LoadWarning, RecordFileSource, entity_quads, expand_paths
+from graph.model.writer import Quad, RdfModel
+from loaders.base import (
+    DEFAULT_OPTIONS,
+    LoadOptions,
+    LoadReport,
+    LoadWarning,
+    RecordFileSource,
+    entity_quads,
+    expand_paths,
+)
 from loaders.json_yaml import read_json
 from loaders.panosc_map import Mapper, Records
 from loaders.panosc_records import FIELDS, NOT_CATALOGUE, PID_FIELD, check_record, decode
@@ -137,7 +145,7 @@ class PanoscSource(RecordFileSource):
         return f"{model} {pid or key}"
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[PanoscSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[PanoscSource]:
     """One source per JSON file; a directory stands for the ``.json`` files directly inside it."""
     found = expand_paths(paths, {".json"}, recursive=False, label="PaNOSC")
-    return [PanoscSource(path, lenient) for path, _ in found]
+    return [PanoscSource(path, options.lenient) for path, _ in found]

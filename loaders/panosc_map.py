@@ -28,12 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import entities as e
-from graph.iris import doi_iri, orcid_iri, panet_iri
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri, panet_iri
 from loaders.base import LoadReport, LoadWarning
+from loaders.licences import licence
 from loaders.panosc_people import Membership, document_access, organizations, people
 from loaders.records import parameter
-from loaders.scicat_values import licence
 
 Records = dict[str, dict[str, dict[str, Any]]]
 """``{model: {record name: checked record}}``; a record is named after its PID (or its key in the file)."""

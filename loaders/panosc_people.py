@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from graph import entities as e
+from graph.model import entities as e
 
 Membership = tuple[e.RecordAccess | None, str]
 """The access of the document a member record links to (None: public), and the member's affiliation name."""

@@ -20,12 +20,12 @@ graph.errors.RecordInvalid: field pid: missing
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from graph.errors import RecordInvalid
+from loaders import fields
 from loaders.json_yaml import parse_json
-from loaders.records import bare_message, require
+from loaders.records import bare_message
 
 # Field kinds: "id" (a PID: text, or an integer for LoopBack's numbered models), "text", "bool",
 # "int", "datetime", "date", "value" (number, text or boolean), "texts" (list of text).
@@ -117,17 +117,14 @@ def decode(model: str, value: Any) -> dict[str, Any]:
 
 def check_record(model: str, record: dict[str, Any]) -> dict[str, Any]:
     """The known fields of ``record``, typed (see :data:`FIELDS`); missing required fields and wrong types raise."""
-    fields = FIELDS[model]
+    kinds = FIELDS[model]
     checked: dict[str, Any] = {}
     for name in REQUIRED[model]:
-        if fields[name] in ("id", "ref"):
+        if kinds[name] in ("id", "ref"):
             checked[name] = _pid(record, name)
-        elif fields[name] == "value":
-            if record.get(name) in (None, ""):
-                raise RecordInvalid("missing", field=name)
-        else:
-            require(record, name)
-    for name, kind in fields.items():
+        elif record.get(name) in (None, ""):
+            raise fields.missing(name)
+    for name, kind in kinds.items():
         value = record.get(name)
         if name in checked or value is None or value == "":
             continue
@@ -144,9 +141,9 @@ def _pid(record: dict[str, Any], name: str) -> str:
     """An identifier: text, or an integer (LoopBack numbers its models' records); kept as text."""
     value = record.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise RecordInvalid("missing", field=name)
+        raise fields.missing(name)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise RecordInvalid(f"expected text or an integer, got {type(value).__name__}", field=name)
+        raise RecordInvalid(f"expected text or an integer, got {fields.described(value)}", field=name)
     return str(value).strip()
 
 
@@ -154,34 +151,18 @@ def _typed(name: str, kind: str, value: Any) -> Any:
     if kind in ("id", "ref"):
         return _pid({name: value}, name)
     if kind == "text":
-        if not isinstance(value, str):
-            raise RecordInvalid(f"expected str, got {type(value).__name__}", field=name)
-        return value.strip()
+        return fields.as_text(value, name)
     if kind == "bool":
-        if not isinstance(value, bool):
-            raise RecordInvalid(f"expected true or false, got {type(value).__name__}", field=name)
-        return value
+        return fields.as_flag(value, name)
     if kind == "int":  # a float must be whole and finite (JSON's 1e400 reads as infinity)
-        if (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
-                or (isinstance(value, float) and not (math.isfinite(value) and value.is_integer()))):
-            raise RecordInvalid(f"expected a whole number of bytes, got {value!r}", field=name)
-        return int(value)
+        return fields.as_count(value, name)
     if kind == "value":
-        if not isinstance(value, (int, float, str, bool)):
-            raise RecordInvalid(f"expected a number, text or boolean, got {type(value).__name__}", field=name)
-        return value
+        return fields.as_scalar(value, name)
     if kind == "texts":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise RecordInvalid("expected a list of text", field=name)
-        return tuple(v.strip() for v in value if v.strip())
-    if kind in ("datetime", "date"):
-        if not isinstance(value, str):
-            raise RecordInvalid(f"expected an ISO 8601 date, got {type(value).__name__}", field=name)
-        try:
-            when = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise RecordInvalid(f"not an ISO 8601 date: {value!r}", field=name) from None
-        if kind == "date":
-            return when.date()
-        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        return fields.as_texts(value, name)
+    if kind == "date":
+        return fields.as_day(value, name)
+    if kind == "datetime":
+        when = fields.as_moment(value, name)
+        return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
     raise AssertionError(kind)

@@ -3,7 +3,7 @@
 For a facility's own RDF, or pankg's exports: the triples go into the file's source graph unchanged
 (graph names in N-Quads/TriG are not kept: a source owns its graphs). A file that does not parse
 loads nothing, and the error names the file and the line. Files are parsed through
-:mod:`graph.rdf_input` (RDF/XML with a DTD, cut-off XML and remote JSON-LD contexts are refused there);
+:mod:`graph.store.rdf_input` (RDF/XML with a DTD, cut-off XML and remote JSON-LD contexts are refused there);
 a file without a single triple is an error too, since loading it would empty its source without a word.
 """
 
@@ -14,24 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from graph import rdf_input
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.model import PUBLIC, Quad, RdfModel
-from loaders.base import LoadReport, expand_paths, file_hash
+from graph.model.writer import PUBLIC, Quad, RdfModel
+from graph.query.formats import RdfSyntax
+from graph.store import rdf_input
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, expand_paths, file_hash
 
 NAME = "rdf"
-SUFFIXES = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+SUFFIXES = rdf_input.SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -44,12 +34,13 @@ class RdfFileSource:
         return str(self.path)
 
     @property
-    def format(self) -> ox.RdfFormat:
+    def format(self) -> RdfSyntax:
         try:
             return SUFFIXES[self.path.suffix.lower()]
         except KeyError:
             known = ", ".join(sorted(SUFFIXES))
-            raise SourceUnavailable(f"{self.path}: unknown RDF file type {self.path.suffix!r} (known: {known})") from None
+            raise SourceUnavailable(f"{self.path}: unknown RDF file type {self.path.suffix!r} "
+                                    f"(known: {known})") from None
 
     def content_hash(self) -> str:
         return file_hash(self.path, self.format.media_type)
@@ -58,24 +49,21 @@ class RdfFileSource:
         # Blank node labels are local to a file: prefix them with the file's digest so that two files
         # that both say _:b0 do not meet on one node.
         scope = hashlib.sha256(self.location.encode()).hexdigest()[:12]
-
-        def term(node: object) -> str:
-            return f"_:f{scope}{node.value}" if isinstance(node, ox.BlankNode) else str(node)  # type: ignore[attr-defined]
-
         count = 0
         base = self.path.resolve().as_uri()
-        for quad in rdf_input.parse(self.path, self.format, name=str(self.path), base_iri=base):
-            yield term(quad.subject), str(quad.predicate), term(quad.object), PUBLIC
+        for s, p, o in rdf_input.ntriples(self.path, self.format, name=str(self.path), base_iri=base,
+                                          blank_prefix=f"f{scope}"):
+            yield s, p, o, PUBLIC
             count += 1
         if not count:  # an empty or cut-to-nothing file: loading it would silently empty the source
             raise RecordInvalid("no triples in it", file=str(self.path))
         report.entities["triples"] += count
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[RdfFileSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[RdfFileSource]:
     """One source per file; a directory stands for the RDF files inside it.
 
-    An RDF file is parsed as a whole, so ``lenient`` has no records to skip: a file that does not parse
+    An RDF file is parsed as a whole, so ``options.lenient`` has no records to skip: a file that does not parse
     fails (and with ``pankg load --lenient`` the other files still load)."""
     found = [RdfFileSource(path) for path, _ in expand_paths(paths, SUFFIXES, recursive=True, label="RDF")]
     for source in found:

@@ -25,11 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graph.entities import Entity, Parameter
 from graph.errors import RecordInvalid
-from graph.model import Quad, RdfModel
-from graph.units import UnknownUnit, make_parameter
+from graph.model.entities import Entity, Parameter
+from graph.model.units import UnknownUnit, make_parameter
+from graph.model.writer import Quad, RdfModel
 from loaders.base import SHARED_KINDS, LoadReport, LoadWarning
+from loaders.fields import as_scalar
 
 
 def map_records(
@@ -110,22 +111,13 @@ def parameter(
     name: str, value: Any, unit: str, *, report: LoadReport, file: str, record: str, field: str
 ) -> Parameter:
     """A parameter with its SI value; an unknown unit keeps the parameter and adds a warning."""
-    if not isinstance(value, (int, float, str, bool)):
-        raise RecordInvalid(f"a parameter value must be a number, text or boolean, not {type(value).__name__}",
-                            file=file, record=record, field=field)
+    try:
+        value = as_scalar(value, field)
+    except RecordInvalid as exc:
+        raise RecordInvalid(bare_message(exc), file=file, record=record, field=field) from None
     try:
         return make_parameter(name, value, unit or "")
     except UnknownUnit as exc:
         report.warnings.append(LoadWarning(f"{exc}: kept without an SI value", file, record, field))
         return Parameter(name, value, unit)
 
-
-def require(record: dict[str, Any], key: str, kind: type | tuple[type, ...] = str) -> Any:
-    """``record[key]``, which must be present, non-empty and of ``kind``; else :class:`RecordInvalid` naming the field."""
-    if key not in record or record[key] in (None, ""):
-        raise RecordInvalid("missing", field=key)
-    value = record[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise RecordInvalid(f"expected {names}, got {type(value).__name__}", field=key)
-    return value

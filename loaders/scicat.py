@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.model import Quad, RdfModel
+from graph.model import entities as e
+from graph.model.writer import Quad, RdfModel
 from loaders import scicat_api
-from loaders.base import LoadReport, file_hash
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, file_hash
 from loaders.json_yaml import read_json
 from loaders.records import record_quads
 from loaders.scicat_collections import (
@@ -149,6 +149,8 @@ class ScicatApiSource:
     catalogue: Catalogue
     lenient: bool = False
     page_size: int = scicat_api.PAGE_SIZE
+    token: str = field(default="", repr=False)
+    """The bearer token to send ("": none); not part of the content hash, and never shown."""
     kind: str = NAME
     _fetched: tuple[list[Any], str] | None = field(default=None, repr=False)
 
@@ -158,7 +160,7 @@ class ScicatApiSource:
 
     def records(self) -> list[Any]:
         if self._fetched is None:
-            self._fetched = scicat_api.fetch(self.url, self.page_size)
+            self._fetched = scicat_api.fetch(self.url, self.page_size, self.token)
         return self._fetched[0]
 
     def content_hash(self) -> str:
@@ -177,15 +179,17 @@ class ScicatApiSource:
 ScicatSource = ScicatFileSource | ScicatApiSource
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[ScicatSource]:
-    """One source per collection file or API collection, sharing one catalogue index (see the module docstring)."""
-    return sources_with(paths, lenient)
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[ScicatSource]:
+    """One source per collection file or API collection, sharing one catalogue index (see the module docstring);
+    API sources send ``options.scicat_token``."""
+    return sources_with(paths, options)
 
 
 def sources_with(
-    paths: list[str], lenient: bool = False, page_size: int = scicat_api.PAGE_SIZE
+    paths: list[str], options: LoadOptions = DEFAULT_OPTIONS, page_size: int = scicat_api.PAGE_SIZE
 ) -> list[ScicatSource]:
     """:func:`sources` with the API page size as a parameter (tests page through a few records at a time)."""
+    lenient = options.lenient
     readers: dict[str, list[tuple[str, Reader]]] = {}
     catalogue = Catalogue(readers, dataset_access)
     found: list[ScicatSource] = []
@@ -193,7 +197,8 @@ def sources_with(
         if text.startswith(("http://", "https://")):
             base, collections = scicat_api.split_url(text)
             found += [
-                ScicatApiSource(f"{base}/{scicat_api.ROUTES[c]}", c, catalogue, lenient, page_size)
+                ScicatApiSource(f"{base}/{scicat_api.ROUTES[c]}", c, catalogue, lenient, page_size,
+                                options.scicat_token)
                 for c in collections
             ]
             continue

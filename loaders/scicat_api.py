@@ -2,8 +2,9 @@
 
 ``GET <base>/<collection>?filter={"limits": {"limit": N, "skip": S}}`` page after page (the filter
 syntax of SciCat's backend, v4 and its ``/api/v3`` routes) until a page comes back shorter than asked.
-A bearer token, when the environment variable :data:`TOKEN_ENV` holds one, goes in the
-``Authorization`` header; it never appears in a location, a message or the store.
+A bearer token, when the load's ``scicat_token`` option holds one (``pankg`` sets it from
+:data:`TOKEN_SETTING`), goes in the ``Authorization`` header; it never appears in a location, a message or the
+store.
 
 The content hash of an API source is the SHA-256 of the pages as received, so an unchanged catalogue
 is not rewritten; reading it means fetching it all, which the source then keeps for mapping.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from typing import Any
 
 import httpx
@@ -22,7 +22,8 @@ import orjson
 from graph.errors import RecordInvalid, SourceUnavailable
 from loaders.scicat_values import as_records
 
-TOKEN_ENV = "PANKG_SCICAT_TOKEN"
+TOKEN_SETTING = "PANKG_SCICAT_TOKEN"
+"""The setting (an environment variable of ``pankg``) that holds the token: what a refusal names."""
 PAGE_SIZE = 1000
 TIMEOUT_SECONDS = 60.0
 
@@ -54,10 +55,11 @@ def split_url(url: str) -> tuple[str, list[str]]:
     return base, list(ROUTES)
 
 
-def fetch(url: str, page_size: int = PAGE_SIZE) -> tuple[list[Any], str]:
-    """Every record of one collection route, and the SHA-256 of the pages as received."""
+def fetch(url: str, page_size: int = PAGE_SIZE, token: str = "") -> tuple[list[Any], str]:
+    """Every record of one collection route, and the SHA-256 of the pages as received; ``token``: the bearer
+    token to send ("": none)."""
     headers = {"Accept": "application/json"}
-    token = os.environ.get(TOKEN_ENV, "").strip()
+    token = token.strip()
     if token:
         headers["Authorization"] = f"Bearer {token}"
     records: list[Any] = []
@@ -84,7 +86,7 @@ def fetch(url: str, page_size: int = PAGE_SIZE) -> tuple[list[Any], str]:
 
 def _check(response: httpx.Response, url: str, token: str) -> None:
     if response.status_code in (401, 403):
-        hint = "the token was refused" if token else f"set {TOKEN_ENV} to a SciCat access token"
+        hint = "the token was refused" if token else f"set {TOKEN_SETTING} to a SciCat access token"
         raise SourceUnavailable(f"{url}: HTTP {response.status_code} {response.reason_phrase}: {hint}")
     if response.status_code >= 400:
         raise SourceUnavailable(f"{url}: HTTP {response.status_code} {response.reason_phrase}")

@@ -1,16 +1,16 @@
 """The SciCat collections around datasets, each record as pankg entities.
 
-- Instrument: an :class:`~graph.entities.Instrument` named by its PID.
-- Proposal: a :class:`~graph.entities.Proposal`; its principal investigator and its main proposer
+- Instrument: an :class:`~graph.model.entities.Instrument` named by its PID.
+- Proposal: a :class:`~graph.model.entities.Proposal`; its principal investigator and its main proposer
   (``pi_*`` and ``firstname``/``lastname``/``email``) are two people minted inside the proposal.
-- Sample: a :class:`~graph.entities.Sample`; SciCat has no sample name, so the description is its label.
-- OrigDatablock: the files of a dataset (:class:`~graph.entities.DatasetFiles`), with the dataset's
+- Sample: a :class:`~graph.model.entities.Sample`; SciCat has no sample name, so the description is its label.
+- OrigDatablock: the files of a dataset (:class:`~graph.model.entities.DatasetFiles`), with the dataset's
   access (published, embargo end, groups, proposal) as the Dataset collection of the same load says;
   when it does not say, restricted to the block's own ``ownerGroup``/``accessGroups``, else to staff.
-- PublishedData: a :class:`~graph.entities.DoiRecord` covering the datasets of ``pidArray``; creators are
+- PublishedData: a :class:`~graph.model.entities.DoiRecord` covering the datasets of ``pidArray``; creators are
   names, minted inside the DOI record ("al." of a truncated author list is not a person: skipped, with a
   warning); DOIs found in ``relatedPublications`` become ``IsReferencedBy`` relations.
-- Job: an :class:`~graph.entities.AnalysisRun` that used the datasets of ``jobParams.datasetList``, with
+- Job: an :class:`~graph.model.entities.AnalysisRun` that used the datasets of ``jobParams.datasetList``, with
   the job type as its ``dcterms:type``; a job naming no dataset is no provenance and is skipped.
 """
 
@@ -19,22 +19,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from loaders.scicat_context import Context
-from loaders.scicat_parameters import parameters
-from loaders.scicat_values import (
+from graph.model import entities as e
+from loaders.fields import (
+    as_list,
+    as_objects,
+    as_text,
     checked_iri,
-    count,
-    date_value,
+    described,
     flag,
     is_url,
-    person,
+    missing,
     section,
     text,
     texts,
-    unwrap,
 )
+from loaders.records import bare_message
+from loaders.scicat_context import Context
+from loaders.scicat_parameters import parameters
+from loaders.scicat_values import count, date_value, person, unwrap
 
 _BOOKKEEPING = "_id id createdBy updatedBy createdAt updatedAt __v"
 KNOWN = {
@@ -123,20 +126,18 @@ def datablock_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Enti
     ctx.note_fields(r, KNOWN["origdatablock"])
     dataset = text(r, "datasetId")
     if not dataset:
-        raise RecordInvalid("missing", field="datasetId")
-    entries = r.get("dataFileList")
-    if not isinstance(entries, list):
-        raise RecordInvalid("expected a list of files", field="dataFileList")
+        raise missing("datasetId")
+    if r.get("dataFileList") is None:
+        raise missing("dataFileList", "a block lists its files")
+    entries = as_objects(r["dataFileList"], "dataFileList")
     algorithm = text(r, "chkAlg")
     files = []
     for n, entry in enumerate(entries):
         where = f"dataFileList[{n}]"
-        if not isinstance(entry, dict):
-            raise RecordInvalid(f"expected a file object, got {type(entry).__name__}", field=where)
         try:
             path = text(entry, "path")
             if not path:
-                raise RecordInvalid("missing", field="path")
+                raise missing("path")
             checksum = text(entry, "chk")
             files.append(
                 e.File(
@@ -147,7 +148,7 @@ def datablock_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Enti
                 )
             )
         except RecordInvalid as exc:
-            raise RecordInvalid(str(exc).split(": ", 1)[-1], field=f"{where}.{exc.field}") from None
+            raise RecordInvalid(bare_message(exc), field=f"{where}.{exc.field}") from None
     ctx.check("dataset", dataset, pid, "datasetId")
     return [_files_of(dataset, tuple(files), r, ctx)]
 
@@ -166,14 +167,10 @@ def _files_of(dataset: str, files: tuple[e.File, ...], r: dict[str, Any], ctx: C
 
 def published_entities(doi: str, r: dict[str, Any], ctx: Context) -> list[e.Entity]:
     ctx.note_fields(r, KNOWN["publisheddata"])
-    creators = r.get("creator")
-    if creators is not None and not (
-        isinstance(creators, list) and all(isinstance(c, str) for c in creators)
-    ):
-        raise RecordInvalid("expected a list of names", field="creator")
+    names = [as_text(name, f"creator[{n}]") for n, name in enumerate(as_list(r.get("creator"), "creator"))]
     people: list[e.Entity] = []
-    for n, name in enumerate(creators or []):
-        if name.strip().lower() in NOT_A_PERSON:
+    for n, name in enumerate(names):
+        if name.lower() in NOT_A_PERSON:
             ctx.warn(f"{name!r} is not a person (a truncated author list): skipped", doi, f"creator[{n}]")
             continue
         who = person(f"published-data:{doi}", f"creator{n + 1}", name)
@@ -192,7 +189,7 @@ def published_entities(doi: str, r: dict[str, Any], ctx: Context) -> list[e.Enti
         ctx.warn(f"status {status!r}: the DOI may not resolve yet", doi, "status")
     year = unwrap(r.get("publicationYear"))
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise RecordInvalid(f"expected a year, got {year!r}", field="publicationYear")
+        raise RecordInvalid(f"expected a year, got {described(year)}", field="publicationYear")
     return people + [
         e.DoiRecord(
             doi,

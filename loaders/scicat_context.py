@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from graph.errors import LoaderError
-from graph.model import RdfModel
+from graph.model.writer import RdfModel
 from loaders.base import LoadReport, LoadWarning
 
 Reader = Callable[[], list[Any]]
 
 
 class DatasetAccess(NamedTuple):
-    """What the files of a dataset need to be keyed like its details (:meth:`graph.model.RdfModel.hidden`)."""
+    """What the files of a dataset need to be keyed like its details (:meth:`graph.model.writer.RdfModel.hidden`)."""
 
     public: bool
     """``isPublished``."""

@@ -1,8 +1,8 @@
 """One SciCat dataset record (raw or derived) as pankg entities.
 
-Besides the :class:`~graph.entities.Dataset` itself a record yields the people it names, its
+Besides the :class:`~graph.model.entities.Dataset` itself a record yields the people it names, its
 techniques, and, for a derived dataset, the provenance chain: the dataset ``wasGeneratedBy`` an
-:class:`~graph.entities.AnalysisRun` (PID ``dataset:<dataset pid>``) that ``used`` the
+:class:`~graph.model.entities.AnalysisRun` (PID ``dataset:<dataset pid>``) that ``used`` the
 ``inputDatasets``, ran the ``usedSoftware`` as its plans and had the ``jobParameters`` as parameters,
 with the ``investigator`` as its agent. ``usedSoftware`` entries are usually URLs (a repository, a
 notebook, a DOI): the URL is the software's identity (a DOI URL becomes the DOI node) and, unless it
@@ -18,25 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, orcid_iri
+from graph.model import entities as e
+from graph.model.iris import doi_iri, orcid_iri
+from loaders.fields import as_list, checked_iri, described, flag, is_url, section, text, texts
+from loaders.licences import licence
 from loaders.scicat_context import Context, DatasetAccess
 from loaders.scicat_parameters import parameters
-from loaders.scicat_values import (
-    checked_iri,
-    count,
-    date_value,
-    flag,
-    is_url,
-    licence,
-    person,
-    section,
-    technique_label,
-    technique_pid,
-    text,
-    texts,
-)
+from loaders.scicat_values import count, date_value, person, technique_label, technique_pid
 
 UNKNOWN_VERSION = "unknown"
 KINDS = ("raw", "derived")
@@ -58,6 +47,7 @@ MAPPED = frozenset(
         "sourceFolder",
         "sourceFolderHost",
         "size",
+        "packedSize",
         "numberOfFiles",
         "license",
         "isPublished",
@@ -82,7 +72,6 @@ MAPPED = frozenset(
 )
 NOT_MAPPED = frozenset(
     [
-        "packedSize",
         "numberOfFilesArchived",
         "classification",
         "version",
@@ -167,6 +156,7 @@ def dataset_entities(pid: str, r: dict[str, Any], ctx: Context) -> list[e.Entity
         public=access.public,
         principal_investigator=someone("principalInvestigator", "principalInvestigator"),
         size=count(r, "size"),
+        packed_size=count(r, "packedSize"),
         number_of_files=count(r, "numberOfFiles"),
         source_folder=text(r, "sourceFolder"),
         source_folder_host=text(r, "sourceFolderHost"),
@@ -217,17 +207,12 @@ def _run(
 
 
 def _techniques(r: dict[str, Any], found: list[e.Entity]) -> tuple[str, ...]:
-    value = r.get("techniques")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise RecordInvalid("expected a list of techniques", field="techniques")
     pids = []
-    for item in value:
+    for item in as_list(r.get("techniques"), "techniques"):
         if isinstance(item, str):
             item = {"pid": item}
         if not isinstance(item, dict):
-            raise RecordInvalid(f"expected a technique object, got {type(item).__name__}", field="techniques")
+            raise RecordInvalid(f"expected a technique object or PID, got {described(item)}", field="techniques")
         # Without a pid the name's last step is the technique's words, resolved like any name (model.py).
         pid = technique_pid(text(item, "pid")) or technique_label(text(item, "name"))
         if not pid:
@@ -241,7 +226,7 @@ def _techniques(r: dict[str, Any], found: list[e.Entity]) -> tuple[str, ...]:
 
 def _refs(r: dict[str, Any], one: str, many: str, collection: str, pid: str, ctx: Context) -> tuple[str, ...]:
     """A reference given as a single PID (SciCat 3: ``sampleId``) or a list (SciCat 4: ``sampleIds``)."""
-    found = (text(r, one),) if text(r, one) else ()
+    found: tuple[str, ...] = (text(r, one),) if text(r, one) else ()
     found += tuple(v for v in texts(r, many) if v not in found)
     for ref in found:
         ctx.check(collection, ref, pid, one if ref == text(r, one) else many)

@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.entities import Parameter
 from graph.errors import RecordInvalid
+from graph.model.entities import Parameter
 from loaders.base import LoadReport
+from loaders.fields import described
 from loaders.records import parameter
 from loaders.scicat_values import unwrap
 
@@ -42,7 +43,7 @@ def parameters(meta: Any, *, report: LoadReport, file: str, record: str, field: 
     if meta is None:
         return ()
     if not isinstance(meta, dict):
-        raise RecordInvalid(f"expected an object of named values, got {type(meta).__name__}", field=field)
+        raise RecordInvalid(f"expected an object of named values, got {described(meta)}", field=field)
     found: list[Parameter] = []
 
     def entry(name: str, value: Any, depth: int = 1) -> None:
@@ -63,7 +64,7 @@ def parameters(meta: Any, *, report: LoadReport, file: str, record: str, field: 
         elif isinstance(value, dict) and "value" in value:
             unit = value.get("unit")
             if unit is not None and not isinstance(unit, str):
-                raise RecordInvalid(f"a unit must be text, got {type(unit).__name__}", field=f"{where}.unit")
+                raise RecordInvalid(f"a unit must be text, got {described(unit)}", field=f"{where}.unit")
             inner = unwrap(value["value"])
             if isinstance(inner, (list, dict)):
                 found.append(Parameter(name, _as_json(inner, where), unit or ""))

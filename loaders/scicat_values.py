@@ -1,10 +1,10 @@
-"""Reading SciCat values: MongoDB's extended JSON, typed fields, people, techniques, licences.
+"""Reading SciCat values: MongoDB's extended JSON, people, techniques.
 
 SciCat records come from two places that write values differently: a MongoDB export (the scicatlive
 seed) wraps dates as ``{"$date": "..."}`` and big numbers as ``{"$numberLong": "..."}``, while the REST
-API returns plain ISO strings and numbers. Every getter here accepts both, and raises
-:class:`RecordInvalid` naming the field when a value has the wrong type, so a bad record is reported
-where it is, not as a crash somewhere in the model.
+API returns plain ISO strings and numbers. :func:`count` and :func:`date_value` accept both: they unwrap,
+then read the value through :mod:`loaders.fields` (the one typed reader, which raises :class:`RecordInvalid`
+naming the field), so a bad record is reported where it is, not as a crash somewhere in the model.
 
 >>> date_value({"t": {"$date": "2020-02-07T13:46:43.000Z"}}, "t").isoformat()
 '2020-02-07T13:46:43+00:00'
@@ -19,17 +19,15 @@ where it is, not as a crash somewhere in the model.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Any
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import PANET_NS, orcid_iri
-from graph.nt import iri
+from graph.model import entities as e
+from graph.model.iris import PANET_NS, orcid_iri
+from loaders.fields import as_count, as_moment
 
 _BARE_PANET = re.compile(r"^PaNET\d{5}$")
-_SPDX_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
 _WRAPPED_NUMBER = ("$numberLong", "$numberInt", "$numberDouble", "$numberDecimal")
 _INTEGER = re.compile(r"[+-]?\d{1,4300}")
 
@@ -69,89 +67,14 @@ def unwrap(value: Any) -> Any:
     return value
 
 
-def text(record: dict[str, Any], key: str) -> str:
-    """An optional string field ("" when absent or null)."""
-    value = record.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise RecordInvalid(f"expected text, got {type(value).__name__}", field=key)
-    return value.strip()
-
-
-def flag(record: dict[str, Any], key: str, default: bool) -> bool:
-    value = record.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise RecordInvalid(f"expected true or false, got {type(value).__name__}", field=key)
-    return value
-
-
-def texts(record: dict[str, Any], key: str) -> tuple[str, ...]:
-    """An optional list of strings (empty entries dropped)."""
-    value = record.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RecordInvalid("expected a list of text values", field=key)
-    return tuple(v.strip() for v in value if v.strip())
-
-
 def count(record: dict[str, Any], key: str) -> int | None:
-    """An optional non-negative whole number; SciCat exports write big sizes as floats (``2e12``)."""
-    value = unwrap(record.get(key))
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RecordInvalid(f"expected a number, got {type(value).__name__}", field=key)
-    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        raise RecordInvalid(f"expected a whole number, got {value!r}", field=key)
-    if value < 0:
-        raise RecordInvalid(f"expected a number >= 0, got {value!r}", field=key)
-    return int(value)
+    """An optional whole number >= 0, wrapped or not; SciCat exports write big sizes as floats (``2e12``)."""
+    return as_count(unwrap(record.get(key)), key)
 
 
 def date_value(record: dict[str, Any], key: str) -> dt.datetime | None:
     """An optional point in time: ``{"$date": ISO string or epoch milliseconds}`` or an ISO string."""
-    value = unwrap(record.get(key))
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
-        except (OverflowError, ValueError, OSError):  # beyond year 9999, or not a number at all
-            raise RecordInvalid(f"expected milliseconds since 1970 within years 1 to 9999, got {value!r}",
-                                field=key) from None
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise RecordInvalid(f"expected an ISO 8601 date and time, got {value!r}", field=key)
-
-
-def section(record: dict[str, Any], key: str) -> dict[str, Any]:
-    """An optional nested object ({} when absent)."""
-    value = record.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise RecordInvalid(f"expected an object, got {type(value).__name__}", field=key)
-    return value
-
-
-def checked_iri(value: str, field: str) -> str:
-    """``value`` if it can be written as an IRI; else :class:`RecordInvalid` naming the field."""
-    try:
-        iri(value)
-    except RecordInvalid as exc:
-        raise RecordInvalid(str(exc), field=field) from None
-    return value
-
-
-def is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
+    return as_moment(unwrap(record.get(key)), key, millis=True)
 
 
 def person(
@@ -191,20 +114,3 @@ def technique_label(name: str) -> str:
     first = name.strip().split(";")[0].split("\n")[0].strip()
     return first.rsplit(".", 1)[-1].replace("_", " ").strip()
 
-
-def licence(value: str) -> str | None:
-    """A licence as the model takes it (IRI or SPDX id); "CC BY 4.0" becomes CC-BY-4.0; None if neither (a URL
-    that is not an IRI, such as one with a space in it, included).
-
-    >>> licence("CC BY 4.0"), licence("https://spdx.org/licenses/MIT"), licence("https://x.org/a b")
-    ('CC-BY-4.0', 'https://spdx.org/licenses/MIT', None)
-    """
-    value = value.strip()
-    if is_url(value):
-        try:
-            iri(value)
-        except RecordInvalid:
-            return None
-        return value
-    candidate = "-".join(value.split())
-    return candidate if _SPDX_LIKE.match(candidate) else None

@@ -21,20 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from graph import entities as e
 from graph.errors import RecordInvalid
-from graph.iris import doi_iri, ror_iri
-from graph.model import Quad, RdfModel
-from loaders.base import LoadReport, RecordFileSource, expand_paths
-from loaders.codemeta_map import SPDX_ID
-from loaders.datacite_map import Fields
+from graph.model import entities as e
+from graph.model.iris import doi_iri, ror_iri
+from graph.model.writer import Quad, RdfModel
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, RecordFileSource, expand_paths
+from loaders.fields import Fields, as_day, described
 from loaders.json_yaml import read_yaml
+from loaders.licences import spdx_id
 from loaders.records import record_quads
 
 NAME = "software"
 SUFFIXES = frozenset({".yaml", ".yml"})
-KEYS = frozenset("id name description licence license repository homepage doi swhid keywords techniques facilities "
-                 "versions".split())
+KEYS = frozenset([
+    "id", "name", "description", "licence", "license", "repository", "homepage", "doi", "swhid", "keywords",
+    "techniques", "facilities", "versions",
+])
 VERSION_KEYS = frozenset({"version", "doi", "swhid", "date"})
 
 
@@ -89,11 +91,9 @@ def _version(pid: str, v: Any, path: str) -> e.SoftwareVersion:
     if isinstance(date, dt.datetime | dt.date):
         date = date.isoformat()
     if date is not None:
-        f.obj = {**f.obj, "date": date}
-        try:
-            dt.date.fromisoformat(f.text("date")[:10])
-        except ValueError:
-            raise RecordInvalid(f"not an ISO 8601 date: {date!r}", field=f.at("date")) from None
+        f = Fields({**f.obj, "date": date}, f.path)
+        if as_day(f.text("date")[:10], f.at("date")) is None:  # the day must be one; the text is kept as written
+            raise RecordInvalid(f"expected an ISO 8601 date, got {described(date)}", field=f.at("date"))
     return e.SoftwareVersion(pid, version, _doi(f, "doi"), _swhid(f, "swhid"), f.text("date"))
 
 
@@ -107,11 +107,14 @@ def entry_entities(entry: Any, default_facility: str) -> list[e.Entity]:
     if not name:
         raise RecordInvalid("missing: an entry needs its name", field="name")
     pid = f.text("id") or name
-    licence = f.text("licence") or f.text("license")
-    if licence and not (licence.startswith(("http://", "https://")) or SPDX_ID.fullmatch(licence)):
-        raise RecordInvalid(f"not an SPDX licence id or IRI: {licence!r}", field="licence")
+    key = "licence" if f.text("licence") else "license"
+    licence = f.text(key)
     if licence.startswith(("http://", "https://")):
-        f.iri("licence" if f.text("licence") else "license")
+        f.iri(key)
+    elif licence:
+        licence = spdx_id(licence) or ""
+        if not licence:
+            raise RecordInvalid(f"not an SPDX licence id or IRI: {f.text(key)!r}", field="licence")
     facilities = f.texts("facilities") or ((default_facility,) if default_facility else ())
     for n, facility in enumerate(facilities, 1):
         if facility.startswith("http") and not ror_iri(facility):
@@ -137,7 +140,7 @@ class SoftwareCatalogueSource(RecordFileSource):
                                 lenient=self.lenient, report=report)
 
 
-def sources(paths: list[str], lenient: bool = False) -> list[SoftwareCatalogueSource]:
+def sources(paths: list[str], options: LoadOptions = DEFAULT_OPTIONS) -> list[SoftwareCatalogueSource]:
     """One source per file; a directory stands for the ``.yaml`` and ``.yml`` files anywhere under it."""
     found = expand_paths(paths, SUFFIXES, recursive=True, label="software catalogue")
-    return [SoftwareCatalogueSource(path, lenient) for path, _root in found]
+    return [SoftwareCatalogueSource(path, options.lenient) for path, _root in found]

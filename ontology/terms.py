@@ -101,6 +101,8 @@ class PANKG:
     """A title of a DOI record of DataCite titleType Other."""
     ownerGroup = "https://w3id.org/pankg/ontology#ownerGroup"
     """The catalogue's access group that owns a dataset, proposal or sample (SciCat ownerGroup), as the catalogue names it; entitlements to embargoed data are granted through it."""
+    packedSize = "https://w3id.org/pankg/ontology#packedSize"
+    """Bytes of a dataset once packed for the archive, as its catalogue gives it (SciCat packedSize); the files as stored may take more or less than dcat:byteSize."""
     parameter = "https://w3id.org/pankg/ontology#parameter"
     """A parameter of a dataset or an analysis run."""
     parameterName = "https://w3id.org/pankg/ontology#parameterName"

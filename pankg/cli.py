@@ -11,19 +11,20 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from graph.errors import PankgError
-from graph.quality import QualityReport
-from graph.quality import validate as check_quality
-from graph.stats import stats as graph_stats
-from graph.store import GraphStore
-from graph.technique_vocabulary import read_pinned, technique_names
+from graph.quality.report import QualityReport
+from graph.quality.report import validate as check_quality
+from graph.store.embedded import GraphStore
+from graph.store.stats import stats as graph_stats
+from graph.techniques.vocabulary import read_pinned, technique_names
 from loaders import LOADERS
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
+from loaders.datacite_oai import OAI_DATACITE
 from loaders.demo import DemoCatalogue, DemoSource
 from loaders.oai_pmh import HarvestReport, harvest
 from pankg import cli_export  # noqa: F401  (its commands register on the app)
@@ -37,17 +38,19 @@ from pankg.settings import Settings
 @app.command("load")
 def load_command(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(sorted(LOADERS))}.", show_default=False)],
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (scicat also takes the URL of a SciCat API, panet the URL of a PaNET release).", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or directories (scicat also takes the URL of a SciCat API, panet the URL of a PaNET release).",
+        show_default=False)],
     lenient: Annotated[
         bool,
-        typer.Option("--lenient", help="Skip bad records and sources, load the rest and list what was skipped (exit status 0)."),
+        typer.Option("--lenient", help="Skip bad records and sources, load the rest and list what was skipped "
+                                       "(exit status 0)."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload sources even when unchanged.")] = False,
     technique_names_file: Annotated[
         Path | None,
         typer.Option(
             "--technique-names",
-            envvar="PANKG_TECHNIQUE_NAMES",
             help="YAML file of 'name: IRI' pairs: the facility's own technique names, pinned to ontology IRIs.",
             show_default=False,
         ),
@@ -64,10 +67,12 @@ def load_command(
     with handled(debug):
         if kind not in LOADERS:
             raise PankgError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(LOADERS))}")
-        sources = LOADERS[kind](paths, lenient)
+        settings = Settings.from_env(data, technique_names=technique_names_file)
+        options = LoadOptions(lenient, panet_reason=settings.panet_reason, scicat_token=settings.scicat_token)
+        sources = LOADERS[kind](paths, options)
         failures: list[str] = []
-        pinned = read_pinned(technique_names_file) if technique_names_file else None
-        with open_store(data, create=True) as store, progress_bar() as progress:
+        pinned = read_pinned(settings.technique_names) if settings.technique_names else None
+        with open_store(settings, create=True) as store, progress_bar() as progress:
             names = technique_names(store, pinned)  # the ontologies loaded before this command, read once
             task = progress.add_task(f"loading {kind}", total=len(sources))
             for source in sources:
@@ -86,15 +91,16 @@ def load_command(
 @app.command("harvest")
 def harvest_command(
     url: Annotated[str, typer.Argument(help="The OAI-PMH endpoint (base URL).", show_default=False)],
-    set_: Annotated[Optional[str], typer.Option("--set", help="Harvest one OAI set.", show_default=False)] = None,
+    set_: Annotated[str | None, typer.Option("--set", help="Harvest one OAI set.", show_default=False)] = None,
     from_: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--from", help="Records changed from this datestamp (default: the last one harvested).",
                      show_default=False),
     ] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Records changed until this datestamp.",
+    until: Annotated[str | None, typer.Option("--until", help="Records changed until this datestamp.",
                                                  show_default=False)] = None,
-    lenient: Annotated[bool, typer.Option("--lenient", help="Skip records that are not valid DataCite, and list them.")] = False,
+    lenient: Annotated[bool, typer.Option(
+        "--lenient", help="Skip records that are not valid DataCite, and list them.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for each answer.")] = 60.0,
     data: DataOption = None,
     debug: DebugOption = False,
@@ -108,7 +114,8 @@ def harvest_command(
         with open_store(data, create=True) as store, progress_bar() as progress:
             task = progress.add_task(f"harvesting {url}", total=None)
             report = harvest(
-                store, url, set_=set_, from_=from_, until=until, lenient=lenient, timeout=timeout,
+                store, url, metadata=OAI_DATACITE, set_=set_, from_=from_, until=until, lenient=lenient,
+                timeout=timeout,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
         _print_harvest(report)
@@ -166,8 +173,8 @@ def _load_demo(store: GraphStore, catalogue: DemoCatalogue, force: bool) -> Load
 
 @app.command()
 def query(
-    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query.", show_default=False)] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    sparql: Annotated[str | None, typer.Argument(help="The SPARQL query.", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json (SPARQL JSON results) or csv.")] = "table",
     data: DataOption = None,
     debug: DebugOption = False,
@@ -202,7 +209,7 @@ def stats(
 @app.command("validate")
 def validate_command(
     source: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--source",
             help="Check only the entities of one source: KIND:LOCATION (as `pankg stats` lists it) or a graph IRI.",
@@ -212,8 +219,9 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     examples: Annotated[int, typer.Option("--examples", min=0, help="Entities listed per finding.")] = 5,
     jobs: Annotated[
-        Optional[int],
-        typer.Option("--jobs", min=1, help="Worker processes for pySHACL (default: one per CPU, at most 8).", show_default=False),
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes for pySHACL (default: one per CPU, at most 8).",
+                     show_default=False),
     ] = None,
     data: DataOption = None,
     debug: DebugOption = False,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.errors import PankgError, StoreError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.settings import Settings
 
 app = typer.Typer(
@@ -47,8 +47,8 @@ def _main(
     """The knowledge graph of photon and neutron science: datasets, techniques, software, DOIs, papers."""
 
 DataOption = Annotated[
-    Optional[str],
-    typer.Option("--data", envvar="PANKG_DATA", help="Store directory (default ./pankg-data).", show_default=False),
+    str | None,
+    typer.Option("--data", help="Store directory (default ./pankg-data).", show_default=False),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
@@ -71,15 +71,15 @@ def handled(debug: bool) -> Iterator[None]:
     raise typer.Exit(1)
 
 
-def open_store(data: str | None, create: bool = False) -> GraphStore:
-    """The store of ``--data`` (or ``PANKG_DATA``, or the default).
+def open_store(data: str | Settings | None, create: bool = False) -> GraphStore:
+    """The store of ``--data`` (or ``PANKG_DATA``, or the default), or of the settings a command built already.
 
     A command that only reads (``stats``, ``query``, ``validate``, ``release``, ``export``; ``serve`` checks with
     :func:`require_store`)
     passes ``create=False``: a mistyped path must be an error, not a new empty store reported as zeros. The
     commands that write (``load``, ``harvest``) pass ``create=True``; ``demo`` creates its store itself.
     """
-    settings = Settings.from_env(data)
+    settings = data if isinstance(data, Settings) else Settings.from_env(data)
     if not create:
         require_store(settings.data)
     return GraphStore(settings.data, settings.base_iri)

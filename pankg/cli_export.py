@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -20,16 +20,18 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("datacite")
 def export_datacite(
-    pid: Annotated[str, typer.Argument(help="The DOI (10.x/..., doi:..., or https://doi.org/...).", show_default=False)],
+    pid: Annotated[
+        str, typer.Argument(help="The DOI (10.x/..., doi:..., or https://doi.org/...).", show_default=False)
+    ],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the XML to this file (default: stdout).")
+        Path | None, typer.Option("--output", "-o", help="Write the XML to this file (default: stdout).")
     ] = None,
     data: DataOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write a DOI's DataCite metadata (kernel-4.7 XML) from the graph; unavailable required values are ':unav'."""
-    from graph.datacite_export import export_record
-    from graph.datacite_xml_writer import to_bytes
+    from graph.exports.datacite import export_record
+    from graph.exports.datacite_xml import to_bytes
 
     with handled(debug), open_store(data) as store:
         record = export_record(store, pid)

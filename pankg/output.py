@@ -5,19 +5,20 @@ from __future__ import annotations
 import sys
 from typing import Literal
 
-import pyoxigraph as ox
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from graph.stats import Stats
-from graph.store import GraphStore
+from graph.query import terms
+from graph.query.formats import RdfSyntax, ResultsSyntax
+from graph.store.embedded import GraphStore
+from graph.store.stats import Stats
 from loaders.base import LoadReport
 
 QueryFormat = Literal["table", "json", "csv"]
 
-_SELECT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
-_GRAPH_FORMATS = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES}
+_SELECT_FORMATS = {"json": ResultsSyntax.JSON, "csv": ResultsSyntax.CSV}
+_GRAPH_FORMATS = {"json": RdfSyntax.JSON_LD, "csv": RdfSyntax.N_TRIPLES}
 
 
 def print_query(store: GraphStore, sparql: str, fmt: QueryFormat, console: Console) -> None:
@@ -50,9 +51,7 @@ def print_query(store: GraphStore, sparql: str, fmt: QueryFormat, console: Conso
 def _short(term: object) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
-        return term.value
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, (terms.Literal, terms.NamedNode)):
         return term.value
     return str(term)
 
@@ -81,7 +80,8 @@ def print_report(report: LoadReport, console: Console) -> None:
     for passed in report.passed_over:
         console.print(f"[yellow]skipped[/yellow] {escape(passed)}", soft_wrap=True, highlight=False)
     if not report.changed:
-        console.print(f"[yellow]unchanged[/yellow] {report.location} (already loaded; --force reloads it)", soft_wrap=True)
+        console.print(f"[yellow]unchanged[/yellow] {report.location} (already loaded; --force reloads it)",
+                      soft_wrap=True)
         return
     assert report.result is not None
     info = report.result.source
@@ -92,7 +92,8 @@ def print_report(report: LoadReport, console: Console) -> None:
         level[0] += 1
         level[1] += g.triples
     graphs = ", ".join(
-        f"{triples:,} {access}" + (f" (in {count:,} graphs)" if count > 1 else "") for access, (count, triples) in levels.items()
+        f"{triples:,} {access}" + (f" (in {count:,} graphs)" if count > 1 else "")
+        for access, (count, triples) in levels.items()
     )
     console.print(
         f"[green]loaded[/green] {report.location}: {parts or 'nothing'}; triples: {graphs or '0'}", soft_wrap=True

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from graph.quality import QualityReport
+from graph.quality.report import QualityReport
 
 _STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 _PLURAL = {"Violation": "violations", "Warning": "warnings", "Info": "infos"}
@@ -27,7 +27,9 @@ def print_quality(report: QualityReport, console: Console) -> None:
         soft_wrap=True,
     )
     if report.skipped_blank_nodes:
-        console.print(f"[yellow]not checked:[/yellow] {report.skipped_blank_nodes:,} entities without an IRI (blank nodes)")
+        console.print(
+            f"[yellow]not checked:[/yellow] {report.skipped_blank_nodes:,} entities without an IRI (blank nodes)"
+        )
     if not report.findings:
         console.print("[green]no findings[/green]: every entity conforms to the shapes")
     for finding in report.findings:

@@ -13,7 +13,7 @@ file holds no secret a reader of it could replay::
         expires: 2027-06-30          # optional: refused from that day on (a date, or an ISO date-time)
 
 A request without ``Authorization`` is anonymous and reads ``public``; ``Authorization: Bearer <token>``
-with a known, unexpired token reads the caller's :class:`~graph.access.Entitlement`; any other
+with a known, unexpired token reads the caller's :class:`~graph.model.access.Entitlement`; any other
 ``Authorization`` is answered 401 with ``WWW-Authenticate`` (a wrong token must not silently fall back to
 public: the caller would take missing data for absent data). :class:`Authenticate` decides that once per
 request, for every route (the home page and ``/healthz`` too), before anything else runs, and marks every
@@ -37,7 +37,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from starlette.datastructures import Headers, MutableHeaders
@@ -46,9 +46,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Send
 from starlette.types import Scope as AsgiScope
 
-from graph.access import Entitlement
 from graph.errors import PankgError
-from graph.store import Scope
+from graph.model.access import Entitlement
+from graph.store.embedded import Scope
 from resolvers.errors import error_response
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -81,7 +81,7 @@ class Caller:
     """From this moment (UTC) on the token is refused."""
 
     def expired(self, now: dt.datetime | None = None) -> bool:
-        return self.expires is not None and (now or dt.datetime.now(dt.timezone.utc)) >= self.expires
+        return self.expires is not None and (now or dt.datetime.now(dt.UTC)) >= self.expires
 
 
 class Tokens:
@@ -142,11 +142,12 @@ def _expiry(value: Any, where: str) -> dt.datetime | None:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise PankgError(f"{where}: expires must be a date (2027-06-30) or an ISO date-time, not {value!r}") from None
+            raise PankgError(f"{where}: expires must be a date (2027-06-30) or an ISO date-time, "
+                             f"not {value!r}") from None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     raise PankgError(f"{where}: expires must be a date (2027-06-30) or an ISO date-time")
 
 
@@ -226,7 +227,7 @@ def caller_of(request: Request | None) -> Caller | None:
         return None
     decided = request.scope.get("state", {}).get("caller", _UNSET)
     if decided is not _UNSET:
-        return decided  # type: ignore[no-any-return]
+        return cast("Caller | None", decided)
     return authenticate(request.headers.get("authorization"), getattr(request.app.state, "tokens", None))
 
 

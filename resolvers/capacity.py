@@ -1,6 +1,6 @@
 """Lanes: a few threads with a bounded queue in front, so a full server says so at once instead of hanging.
 
-pyoxigraph blocks the thread that calls it, and a query cannot be interrupted once it runs. Starlette's
+oxigraph blocks the thread that calls it, and a query cannot be interrupted once it runs. Starlette's
 shared thread pool (40 threads) let 50 clients queue without bound: every request waited, most past their
 deadline, and the server went on for minutes with work nobody waited for. Instead each kind of store work
 has its own :class:`Lane`:
@@ -12,7 +12,7 @@ has its own :class:`Lane`:
   cancelled, and a job whose deadline has passed when a thread picks it up is dropped unrun;
 - a job that outlives its caller (a store query cannot be stopped) keeps its thread and counts as running
   until it ends, so the lane's capacity is the truth about what the machine is doing;
-- a lane's threads may be put in the network sandbox (:mod:`graph.sandbox`) when they start; they run below
+- a lane's threads may be put in the network sandbox (:mod:`graph.query.sandbox`) when they start; they run below
   the event loop, and a job that runs long below the short ones (:mod:`resolvers.priority`);
 - a job that, by the lane's recent service time (:class:`ServiceTime`), would not be done before its deadline
   (its wait and its own run) is refused at once too: a deliberate 503 is better than a timeout that kept the
@@ -37,8 +37,8 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
-from graph import sandbox
 from graph.errors import PankgError, QueryTimeout
+from graph.query import sandbox
 from resolvers.limits import ServerLimits
 from resolvers.priority import DEMOTER, THREADS_OWN_PRIORITY, lower_priority, own_id
 from resolvers.service_time import ServiceTime
@@ -125,7 +125,7 @@ class Lane:
             future.add_done_callback(lambda _: ended())
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:  # asyncio's, since Python 3.11
             future.cancel()  # still queued: never runs; running: its thread finishes, nobody waits
             raise DeadlineExceeded(f"{what} ran out of time") from None
 
@@ -147,7 +147,8 @@ class Lane:
 
 def _composite(kind: Hashable | None) -> bool:
     """A kind made of parts with counts, ``((part, count), ...)``, more than one in all."""
-    return (isinstance(kind, tuple) and all(isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], int) for k in kind)
+    return (isinstance(kind, tuple)
+            and all(isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], int) for k in kind)
             and sum(k[1] for k in kind) > 1)
 
 
@@ -243,8 +244,8 @@ class Gate:
         slow_kind = kind is not None and (not known or own > self.SLOW)
         if own > deadline - time.monotonic():
             raise ServerBusy(f"the server is busy: by what requests like this one (or its parts) have taken lately, "
-                             f"it could take up to about {own:.0f} s, longer than its time limit; ask for less (a smaller "
-                             "page, fewer aliases), or try later")
+                             f"it could take up to about {own:.0f} s, longer than its time limit; ask for less "
+                             "(a smaller page, fewer aliases), or try later")
         if slow_kind and self._slow_inside >= self.slow_places:
             raise ServerBusy(f"the server is busy: {self._slow_inside} requests like this one (about "
                              f"{own:.1f} s each lately) are running, the most at once; try again in a moment")
@@ -289,7 +290,7 @@ class Gate:
         turn = Turn(self, self._inside > 1 or bool(self._waiters))
         try:
             yield turn
-        except (asyncio.TimeoutError, DeadlineExceeded):
+        except (TimeoutError, DeadlineExceeded):
             cut = True
             if turn.shared():  # out of time because others were served: the server was full
                 raise ServerBusy(f"the server was too busy to answer this within its time limit ({self._inside} "
@@ -339,10 +340,8 @@ def _background_thread() -> None:
 
 def _sandbox_thread() -> None:
     lower_priority()
-    try:
+    with contextlib.suppress(sandbox.SandboxUnavailable):
         sandbox.deny_network()
-    except sandbox.SandboxUnavailable:
-        pass
 
 
 def install(state: Any, limits: ServerLimits) -> None:

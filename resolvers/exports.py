@@ -1,6 +1,6 @@
 """Exports over HTTP: ``GET /export/datacite/<doi>`` gives a DOI's DataCite kernel-4.7 XML built from the graph.
 
-The same export as ``pankg export datacite`` (``graph/datacite_export.py``), read in the caller's scope
+The same export as ``pankg export datacite`` (``graph/exports/datacite.py``), read in the caller's scope
 (``resolvers.auth.scope_of``): anonymously, the public graphs only, so the creators, titles or licences of the
 embargoed datasets a DOI covers are not in what the export reads, and values the public graph lacks are
 written as DataCite's ``:unav`` like any other missing value. The local CLI is the data manager's and reads
@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph.datacite_export import export_record
-from graph.datacite_xml_writer import to_bytes
-from graph.store import GraphStore, Scope
+from graph.exports.datacite import export_record
+from graph.exports.datacite_xml import to_bytes
+from graph.store.embedded import GraphStore, Scope
 from resolvers import capacity
 
 DATACITE_XML = "application/xml"

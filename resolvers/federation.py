@@ -1,15 +1,15 @@
 """Federated queries: ``SERVICE`` only to the SPARQL endpoints on an allowlist, so the server fetches no other URL.
 
-pyoxigraph fetches whatever URL a ``SERVICE`` names and has no switch to turn that off. Two things keep it
+oxigraph fetches whatever URL a ``SERVICE`` names and has no switch to turn that off. Two things keep it
 from doing so for a caller:
 
 1. **The engine has no network.** Every query runs in a worker process (or, for an in-memory store, on a
-   thread) that is in the sandbox of :mod:`graph.sandbox`: the kernel refuses it any network socket. However
+   thread) that is in the sandbox of :mod:`graph.query.sandbox`: the kernel refuses it any network socket. However
    oxigraph reads a query, it cannot fetch; a ``SERVICE`` it tries fails and is answered 403, a
    ``SERVICE SILENT`` gives no rows.
 2. **Only a query whose parsed form calls allowlisted endpoints runs with network.** A query that mentions
    ``SERVICE`` at all (the letters, in any case, or a ``\\u`` escape that could spell them) is parsed
-   (:func:`graph.sparql_syntax.read_query`), and each ``SERVICE`` target, in subqueries, ``EXISTS`` and
+   (:func:`graph.query.syntax.read_query`), and each ``SERVICE`` target, in subqueries, ``EXISTS`` and
    ``OPTIONAL`` alike, prefixed names resolved, must be an IRI *exactly* on the allowlist
    (``ServerLimits.services``: ``PANKG_SPARQL_SERVICES`` or ``serve --service``; empty by default). ``SERVICE
    ?var`` is refused (its URL would come from the data), and so is a federated query with ``\\u`` escapes
@@ -18,7 +18,7 @@ from doing so for a caller:
 A refusal is 403 naming the first refused endpoint. Where the sandbox is not available (not Linux on x86-64
 or aarch64), a query that mentions ``SERVICE`` and cannot be parsed is refused too. The other ways a query
 could name a URL do not fetch it: ``FROM``/``FROM NAMED`` only select graphs of the store, and ``LOAD`` is an
-update (:mod:`graph.updates`).
+update (:mod:`graph.store.updates`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from graph import sandbox
 from graph.errors import PankgError, QueryError
-from graph.sparql_syntax import read_query
+from graph.query import sandbox
+from graph.query.syntax import read_query
 
 _MENTIONS = re.compile(r"service|\\u|\\U", re.IGNORECASE)
 
@@ -47,7 +47,7 @@ def needs_network(sparql: str, allowed: frozenset[str], confined: bool | None = 
     """True if ``sparql`` must run with network: its parsed ``SERVICE`` targets are all in ``allowed``.
 
     Raises :class:`ServiceRefused` (403) for any other ``SERVICE`` the parser finds. ``confined``: queries run
-    in the sandbox (default: wherever :func:`graph.sandbox.available`); then a query the parser cannot read
+    in the sandbox (default: wherever :func:`graph.query.sandbox.available`); then a query the parser cannot read
     runs there (False), else it is refused when it mentions ``SERVICE``.
 
     >>> needs_network("SELECT * { ?s ?p ?o }", frozenset())

@@ -5,12 +5,13 @@ Reads and writes reuse what ``/sparql`` already decides, so the two never disagr
 - **Reads** (``GET``, ``HEAD``) run ``CONSTRUCT WHERE { ?s ?p ?o }`` over a dataset whose default graph is the
   one asked for, inside :meth:`GraphStore.reading` of the caller's scope (:func:`resolvers.auth.scope_of`), on
   the bounded worker path of public queries (:mod:`resolvers.sparql_worker`: time, memory and answer-size
-  limits) and in the negotiated graph format of :mod:`resolvers.sparql_formats`. A graph outside the scope is
+  limits) and in the negotiated graph format of :mod:`graph.query.formats`. A graph outside the scope is
   404 like an absent one, so an anonymous caller learns nothing of restricted graphs; the meta graph is never
-  served here (a staff token reads it through ``/sparql``). ``?default`` is ``/sparql``'s default graph for that caller: the union of what it sees.
+  served here (a staff token reads it through ``/sparql``). ``?default`` is ``/sparql``'s default graph for that
+  caller: the union of what it sees.
 - **Writes** (``PUT`` replace, ``POST`` merge, ``DELETE`` drop) take the token rules of SPARQL Update
   (:func:`resolvers.sparql_update.authorize`) and write user graphs only, with one commit each
-  (:func:`graph.updates.replace_graph`, ``merge_graph``, ``drop_graph``): a loaded graph, the meta graph or
+  (:func:`graph.store.updates.replace_graph`, ``merge_graph``, ``drop_graph``): a loaded graph, the meta graph or
   ``?default`` is 403 and nothing changes. The body is parsed whole before anything is written, so a body
   that fails half-way changes nothing. ``POST`` without a graph parameter creates a new graph (201, its
   ``Location`` is this endpoint's URL for it).
@@ -30,15 +31,17 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph import sandbox
 from graph.errors import NotFound
-from graph.store import GraphStore, Scope
-from graph.updates import UpdateRefused, check_writable, drop_graph, merge_graph, replace_graph
+from graph.query import sandbox
+from graph.query.dataset import Dataset, is_iri
+from graph.query.formats import RdfSyntax
+from graph.store.embedded import GraphStore, Scope
+from graph.store.rdf_input import ParsedGraph
+from graph.store.updates import UpdateRefused, check_writable, drop_graph, merge_graph, replace_graph
 from resolvers import sparql_update, sparql_worker
 from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
@@ -51,12 +54,12 @@ PATH = "/sparql/graphs"
 ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 # Content-Type of a body -> how to parse it. Graph formats only: a dataset format would name other graphs.
-BODY_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+BODY_FORMATS: dict[str, RdfSyntax] = {
+    "text/turtle": RdfSyntax.TURTLE,
+    "application/x-turtle": RdfSyntax.TURTLE,
+    "application/n-triples": RdfSyntax.N_TRIPLES,
+    "application/ld+json": RdfSyntax.JSON_LD,
+    "application/rdf+xml": RdfSyntax.RDF_XML,
 }
 
 
@@ -79,10 +82,9 @@ def target_of(request: Request, optional: bool = False) -> str | None:
         raise BadRequest("name one graph: ?graph=<absolute IRI> or ?default (SPARQL 1.1 Graph Store Protocol §4.2)")
     if default:
         return None
-    try:
-        return ox.NamedNode(graphs[0]).value
-    except ValueError:
-        raise BadRequest(f"graph= must be an absolute IRI, not {graphs[0]!r}") from None
+    if not is_iri(graphs[0]):
+        raise BadRequest(f"graph= must be an absolute IRI, not {graphs[0]!r}")
+    return graphs[0]
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -91,14 +93,13 @@ def target_of(request: Request, optional: bool = False) -> str | None:
 def read_graph(store: GraphStore, scope: Scope, graph: str | None, accept: str | None, wanted: str | None,
                limits: Limits, deadline: float | None = None) -> tuple[bytes, str]:
     """``graph`` (None: the default graph) as ``scope`` sees it, written in the negotiated format."""
-    with store.reading(scope) as options:
+    with store.reading(scope) as dataset:
         if graph is not None:
-            visible = {n.value for n in options["named_graphs"]} if "named_graphs" in options else set(
-                store.graphs(scope))
-            if graph == store.meta or graph not in visible:
+            visible = dataset.visible
+            if graph == store.meta or graph not in (set(store.graphs(scope)) if visible is None else visible):
                 raise GraphNotFound(f"no graph <{graph}> here")
-            options = {"default_graph": [ox.NamedNode(graph)], "named_graphs": []}
-        return sparql_worker.run(store, ALL_TRIPLES, options, accept, wanted, limits, deadline=deadline)
+            dataset = Dataset.of([graph], [])
+        return sparql_worker.run(store, ALL_TRIPLES, dataset, accept, wanted, limits, deadline=deadline)
 
 
 async def _read(request: Request, scope_of: ScopeOf) -> Response:
@@ -120,7 +121,7 @@ async def _read(request: Request, scope_of: ScopeOf) -> Response:
 # ---------------------------------------------------------------------------------------- writing
 
 
-def body_format(content_type: str) -> ox.RdfFormat:
+def body_format(content_type: str) -> RdfSyntax:
     """The parser for a body's Content-Type; 415 for any other type."""
     media = content_type.split(";")[0].strip().lower()
     if media not in BODY_FORMATS:
@@ -130,19 +131,19 @@ def body_format(content_type: str) -> ox.RdfFormat:
     return BODY_FORMATS[media]
 
 
-def parse_body(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
+def parse_body(body: bytes, fmt: RdfSyntax, graph: str) -> ParsedGraph:
     """Every triple of ``body``, or 400 naming where it fails; relative IRIs resolve against the graph's IRI.
 
-    Parsed through :mod:`graph.rdf_input`, so RDF/XML with a DTD (entity expansion would take the whole
+    Parsed through :mod:`graph.store.rdf_input`, so RDF/XML with a DTD (entity expansion would take the whole
     server down) or cut off is refused before oxigraph sees it, and a remote JSON-LD context is never
     fetched. Blank nodes get fresh labels, so a merge never joins them with the graph's own. An empty body
     is an empty graph (a PUT of nothing clears the graph).
     """
-    from graph import rdf_input
     from graph.errors import RecordInvalid
+    from graph.store import rdf_input
 
     try:
-        return list(rdf_input.parse(body, fmt, base_iri=graph, without_named_graphs=True, rename_blank_nodes=True))
+        return rdf_input.read_body(body, fmt, base_iri=graph)
     except RecordInvalid as exc:
         message = str(exc)
         if message.startswith("not valid "):
@@ -150,8 +151,8 @@ def parse_body(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
         raise BadRequest(f"the body is refused: {message[:300]}") from None
 
 
-def _parse_offline(body: bytes, fmt: ox.RdfFormat, graph: str) -> list[ox.Quad]:
-    """:func:`parse_body` on a thread without network (:mod:`graph.sandbox`): whatever a parser might fetch."""
+def _parse_offline(body: bytes, fmt: RdfSyntax, graph: str) -> ParsedGraph:
+    """:func:`parse_body` on a thread without network (:mod:`graph.query.sandbox`): whatever a parser might fetch."""
     return sandbox.offline(parse_body, body, fmt, graph)
 
 

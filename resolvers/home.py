@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from graph.stats import stats
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import stats
 from ontology.namespaces import DCAT, DCTERMS, RDFS
 from ontology.terms import PANKG
 from resolvers import capacity

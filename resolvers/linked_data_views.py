@@ -13,13 +13,12 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import pyoxigraph as ox
-
+from graph.query.terms import Literal, NamedNode
 from ontology.namespaces import DCAT, DCTERMS, RDF, STANDARD
 from ontology.terms import PANKG
 
 if TYPE_CHECKING:
-    from resolvers.linked_data import Description
+    from graph.query.describe import Description
 
 PREFIXES = {v.prefix: v.iri for v in STANDARD} | {"pankg": PANKG.NS}
 CATALOGUE_NAME = "pankg: the photon and neutron knowledge graph"
@@ -63,12 +62,12 @@ def link(target: str | None, text: str) -> str:
 
 def _term(term: Any, d: Description, labels: dict[str, str], home: str) -> str:
     esc = html.escape
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, NamedNode):
         iri = term.value
         text = labels.get(iri) or (unquote(iri[len(d.base) :]) if iri.startswith(d.base) else prefixed(iri))
         small = f" <small>{esc(iri)}</small>" if labels.get(iri) else ""
         return link(href(iri, d.base, home), text) + small
-    if isinstance(term, ox.Literal):
+    if isinstance(term, Literal):
         datatype = prefixed(term.datatype.value) if term.datatype else ""
         hint = f' title="{esc(datatype)}"' if datatype and datatype != "xsd:string" else ""
         lang = f" <small>@{esc(term.language)}</small>" if term.language else ""
@@ -88,7 +87,7 @@ def html_page(d: Description, home: str, schema: dict[str, Any] | None) -> bytes
     title = labels.get(d.iri) or d.first(DCTERMS.identifier) or unquote(d.iri[len(d.base) :])
     by_predicate: dict[str, list[Any]] = {}
     for t in d.triples:
-        if t.subject.value == d.iri:
+        if isinstance(t.subject, NamedNode) and t.subject.value == d.iri:
             by_predicate.setdefault(t.predicate.value, []).append(t.object)
     order = sorted(by_predicate, key=lambda p: (p != RDF.type, prefixed(p)))
     rows = []

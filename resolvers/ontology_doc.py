@@ -86,7 +86,7 @@ def _html(path: Path) -> bytes:
         for term in sorted(members):
             fragment = str(term)[len(ns) :]
             facts = [
-                f"{label}: {', '.join(_local(g, o) for o in sorted(g.objects(term, p)))}"
+                f"{label}: {', '.join(_local(g, o) for o in sorted(g.objects(term, p), key=str))}"
                 for label, p in (("subclass of", RDFS.subClassOf), ("domain", RDFS.domain), ("range", RDFS.range))
                 if (term, p, None) in g
             ]

@@ -1,79 +1,15 @@
-"""The media types of the SPARQL endpoint and the pyoxigraph formats behind them.
+"""Which format a SPARQL response is written in: ``?format=`` first, else the Accept header.
 
-Which types a response may take depends on what the query returned: solutions and booleans are
-*results* (SPARQL JSON, XML, CSV, TSV), triples are a *graph* (Turtle, N-Triples, JSON-LD, RDF/XML). The
-natural format comes first in each offer list, so a client that sends no Accept (or ``*/*``) gets SPARQL
-JSON or Turtle. Aliases that common clients ask for (``application/json`` from SPARQLWrapper,
-``application/xml`` from browsers) are offered too and answered with the canonical type.
+The formats themselves, and which of them each kind of result can take, are :mod:`graph.query.formats`; what is
+HTTP's is the choice among them for one request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pyoxigraph as ox
-
+from graph.query.formats import BOOLEAN, GRAPH, KEYS, OFFERS, SOLUTIONS, Format, ResultKind
 from resolvers.negotiation import negotiate
 
-
-@dataclass(frozen=True)
-class Format:
-    """One way to write a response: the media type sent back and the pyoxigraph format that writes it."""
-
-    media_type: str
-    results: ox.QueryResultsFormat | None = None
-    graph: ox.RdfFormat | None = None
-
-
-_JSON = Format("application/sparql-results+json", results=ox.QueryResultsFormat.JSON)
-_XML = Format("application/sparql-results+xml", results=ox.QueryResultsFormat.XML)
-_CSV = Format("text/csv; charset=utf-8", results=ox.QueryResultsFormat.CSV)
-_TSV = Format("text/tab-separated-values; charset=utf-8", results=ox.QueryResultsFormat.TSV)
-
-# Requested media type -> format. Order matters: the first entry is the default.
-SOLUTIONS: dict[str, Format] = {
-    "application/sparql-results+json": _JSON,
-    "application/sparql-results+xml": _XML,
-    "text/csv": _CSV,
-    "text/tab-separated-values": _TSV,
-    "application/json": _JSON,
-    "application/xml": _XML,
-    "text/xml": _XML,
-}
-# CSV and TSV have no boolean form (SPARQL 1.1 CSV/TSV §1): an ASK answers in JSON or XML only.
-BOOLEAN: dict[str, Format] = {k: v for k, v in SOLUTIONS.items() if v not in (_CSV, _TSV)}
-
-_TURTLE = Format("text/turtle; charset=utf-8", graph=ox.RdfFormat.TURTLE)
-_NT = Format("application/n-triples", graph=ox.RdfFormat.N_TRIPLES)
-_JSONLD = Format("application/ld+json", graph=ox.RdfFormat.JSON_LD)
-_RDFXML = Format("application/rdf+xml", graph=ox.RdfFormat.RDF_XML)
-
-GRAPH: dict[str, Format] = {
-    "text/turtle": _TURTLE,
-    "application/n-triples": _NT,
-    "application/ld+json": _JSONLD,
-    "application/rdf+xml": _RDFXML,
-    "application/x-turtle": _TURTLE,
-    "text/plain": _NT,  # the old N-Triples type, still sent by some clients
-    "application/json": _JSONLD,
-}
-
-# ``?format=`` keys, for links pasted into a browser (same keys as the ontology's where they overlap), and
-# the names SPARQLWrapper sends in its ``format``/``output`` parameters beside its Accept header.
-KEYS: dict[str, str] = {
-    "json": "application/json",
-    "xml": "application/xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-}
+__all__ = ["BOOLEAN", "GRAPH", "KEYS", "SOLUTIONS", "Chooser", "Format", "pick"]
 
 
 def pick(accept: str | None, wanted: str | None, offers: dict[str, Format]) -> Format:
@@ -94,10 +30,12 @@ def pick(accept: str | None, wanted: str | None, offers: dict[str, Format]) -> F
     return offers[negotiate(accept, list(offers))]
 
 
-def offers_for(results: object) -> dict[str, Format]:
-    """The formats a pyoxigraph query result can be written in."""
-    if isinstance(results, ox.QuerySolutions):
-        return SOLUTIONS
-    if isinstance(results, ox.QueryBoolean):
-        return BOOLEAN
-    return GRAPH
+class Chooser:
+    """The choice of :func:`pick` for whatever a query returns, made once its kind is known (the store calls
+    it: :data:`graph.query.results.Choose`). A class, not a closure, so that it pickles."""
+
+    def __init__(self, accept: str | None, wanted: str | None) -> None:
+        self.accept, self.wanted = accept, wanted
+
+    def __call__(self, kind: ResultKind) -> Format:
+        return pick(self.accept, self.wanted, OFFERS[kind])

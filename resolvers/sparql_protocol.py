@@ -2,8 +2,8 @@
 
 - **Queries** come by ``GET ?query=``, by ``POST`` of a form (``application/x-www-form-urlencoded``,
   ``query=``) or directly (``application/sparql-query``). The answer is negotiated on what the query
-  returned (:mod:`resolvers.sparql_formats`). ``GET /sparql`` without a query answers the SPARQL Service
-  Description (:mod:`resolvers.service_description`).
+  returned (:mod:`graph.query.formats`, :mod:`resolvers.sparql_formats`). ``GET /sparql`` without a query
+  answers the SPARQL Service Description (:mod:`resolvers.service_description`).
 - **Who sees what** is decided by the store, not by rewriting queries: each request is given a *scope*
   (``scope_for(request)``) and runs inside :meth:`GraphStore.reading`, whose dataset lists only the graphs of
   that scope. Anonymous callers get ``public``: the meta graph and the restricted graphs are not in their
@@ -33,6 +33,7 @@ a worker process, or on a sandboxed thread for an in-memory store).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -40,14 +41,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from graph.errors import PankgError, QueryError
-from graph.sparql_syntax import read_query
-from graph.store import GraphStore, Scope
+from graph.query.dataset import Dataset, is_iri
+from graph.query.syntax import read_query
+from graph.store.embedded import GraphStore, Scope
 from resolvers import service_description, sparql_update, sparql_worker
 from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
@@ -188,8 +189,8 @@ def parse_operation(
 def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
     """The query's own ``FROM`` / ``FROM NAMED`` graphs, or None when it names none.
 
-    pyoxigraph takes the dataset as options that replace the query's, and does not expose its parser, so the
-    clauses are read from the parse tree (:func:`graph.sparql_syntax.read_query`, only when the text has the
+    oxigraph takes the dataset as options that replace the query's, and does not expose its parser, so the
+    clauses are read from the parse tree (:func:`graph.query.syntax.read_query`, only when the text has the
     letters FROM at all). A query that cannot be parsed there is left to oxigraph, which reports the syntax
     error or runs it over the visible graphs: what a caller sees is bounded by its scope either way.
     """
@@ -203,10 +204,10 @@ def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
     return (default, named) if default or named else None
 
 
-def confine(options: dict[str, Any], operation: Operation) -> dict[str, Any]:
-    """Query options for the dataset the caller asked for, cut down to the graphs ``options`` lets them see.
+def confine(dataset: Dataset, operation: Operation) -> Dataset:
+    """The dataset the caller asked for, cut down to the graphs ``dataset`` lets them see.
 
-    ``options`` come from :meth:`GraphStore.reading`; without ``named_graphs`` (the ``all`` scope's union
+    ``dataset`` comes from :meth:`GraphStore.reading`; without named graphs (the ``all`` scope's union
     fast path) every graph is visible.
     """
     if operation.protocol_dataset:
@@ -214,20 +215,18 @@ def confine(options: dict[str, Any], operation: Operation) -> dict[str, Any]:
     else:
         asked = query_dataset(operation.query)
     if asked is None:
-        return options
-    visible = {n.value for n in options["named_graphs"]} if "named_graphs" in options else None
-    default, named = ([ox.NamedNode(g) for g in graphs if visible is None or g in visible] for graphs in asked)
-    return {"default_graph": default, "named_graphs": named}
+        return dataset
+    visible = dataset.visible
+    default, named = ([g for g in graphs if visible is None or g in visible] for graphs in asked)
+    return Dataset.of(default, named)
 
 
 # ---------------------------------------------------------------------------------------- running
 
 
 def _as_iri(value: str) -> None:
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        raise BadRequest(f"not an IRI in a dataset parameter: {value!r}") from None
+    if not is_iri(value):
+        raise BadRequest(f"not an IRI in a dataset parameter: {value!r}")
 
 
 def execute(
@@ -244,10 +243,10 @@ def execute(
         _as_iri(iri)
     network = needs_network(operation.query, services)
     limits = limits or Limits()
-    with store.reading(scope) as options:
-        dataset = confine(options, operation)
+    with store.reading(scope) as visible:
+        dataset = confine(visible, operation)
         if operation.base_iri:
-            dataset = {**dataset, "base_iri": operation.base_iri}
+            dataset = dataclasses.replace(dataset, base_iri=operation.base_iri)
         return sparql_worker.run(store, operation.query, dataset, accept, wanted, limits, network, deadline)
 
 

@@ -3,7 +3,7 @@
 Updates are off unless a tokens file is configured, and then only for ``Authorization: Bearer`` tokens marked
 ``update: true`` (``docs/access.md``): no tokens file is 403 "updates are disabled"; no ``Authorization`` is 401
 with ``WWW-Authenticate: Bearer`` (the caller may retry with a token); a token without the flag is 403. What an
-update may write, and how it stays atomic, is :mod:`graph.updates`: user graphs only, never pankg's loaded
+update may write, and how it stays atomic, is :mod:`graph.store.updates`: user graphs only, never pankg's loaded
 graphs, the meta graph or the default graph.
 
 ``using-graph-uri`` / ``using-named-graph-uri`` (SPARQL 1.1 Protocol §2.2.3) set the dataset of every
@@ -19,14 +19,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from graph.errors import PankgError, QueryError
-from graph.sparql_syntax import read_update, tokens
-from graph.store import GraphStore
-from graph.updates import UpdateRefused, apply_update, managed
+from graph.query.dataset import is_iri
+from graph.query.syntax import read_update, tokens
+from graph.store.embedded import GraphStore
+from graph.store.updates import UpdateRefused, apply_update, managed
 from resolvers.auth import CHALLENGE, Caller, caller_of
 from resolvers.capacity import lane, limits_of
 from resolvers.errors import error_response
@@ -112,10 +112,8 @@ async def run(request: Request, pending: UpdateRequest, base_iri: str | None) ->
 
 def check_readable(store: GraphStore, graph: str) -> None:
     """Refuse a ``using-*`` graph that is not an IRI (400) or is one of pankg's graphs (403)."""
-    try:
-        ox.NamedNode(graph)
-    except ValueError:
-        raise QueryError(f"not an IRI in a using-graph-uri/using-named-graph-uri parameter: {graph!r}") from None
+    if not is_iri(graph):
+        raise QueryError(f"not an IRI in a using-graph-uri/using-named-graph-uri parameter: {graph!r}")
     if managed(store, graph):
         raise UpdateRefused(f"<{graph}> is managed by pankg: an update reads user graphs only (docs/sparql.md)")
 
@@ -126,7 +124,7 @@ def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
     ``DELETE WHERE { P }`` takes no ``USING``, so it is written out as ``DELETE { P } USING ... WHERE { P }``,
     which is what the SPARQL 1.1 Update spec defines it to mean. Raises :class:`QueryError` (400) when the
     update has its own ``USING`` or ``WITH`` (SPARQL 1.1 Protocol §2.2.3). The places are found by the lexer of
-    :func:`graph.sparql_syntax.tokens`, and the result is parsed again: unless every operation that has a
+    :func:`graph.query.syntax.tokens`, and the result is parsed again: unless every operation that has a
     ``WHERE`` now reads exactly the graphs asked for, the request is refused rather than run on other graphs.
     """
     facts = read_update(update)

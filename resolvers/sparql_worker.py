@@ -1,11 +1,11 @@
 """Public SPARQL queries in worker processes that can be stopped: the time and memory limits of the endpoint.
 
-pyoxigraph cannot interrupt a query once it runs, and a thread cannot be killed, so a query on the server's
+oxigraph cannot interrupt a query once it runs, and a thread cannot be killed, so a query on the server's
 own store could hold a core and gigabytes for minutes. Instead each query of ``/sparql`` goes to a worker
 process (``multiprocessing``, *spawn*: no forked copy of the server's store or event loop) from a small pool:
 
-- the worker opens the on-disk store **read only** (``Store.read_only``; the server keeps the one writable
-  handle and its lock), and opens it again whenever the server's write version (``GraphStore.version``,
+- the worker opens the on-disk store **read only** (:class:`graph.store.view.ReadOnlyView`; the server keeps
+  the one writable handle and its lock), and opens it again whenever the server's write version (``GraphStore.version``,
   bumped by every load, release and update) differs from the one its view was opened at, so it sees every
   write committed before the query started and pays the opening (about 3 ms) only after writes;
 - while the query runs, its address space may grow by at most ``PANKG_QUERY_MEMORY`` MB (``RLIMIT_AS``, set
@@ -15,13 +15,15 @@ process (``multiprocessing``, *spawn*: no forked copy of the server's store or e
   and starts a replacement: 503 ``QueryTimeout``;
 - the worker writes the answer itself and sends bytes back, counting them against ``PANKG_QUERY_MAX_BYTES``.
 
-The dataset (which graphs the caller may see, from :meth:`GraphStore.reading`) crosses as plain IRI strings.
+The dataset (which graphs the caller may see, from :meth:`GraphStore.reading`) crosses as it is: a
+:class:`graph.query.dataset.Dataset` of plain IRI strings.
 An in-memory store (``GraphStore()``, tests) has no directory a worker could open: its queries run on the
 calling thread with only the result-size limit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -34,27 +36,28 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from graph import sandbox
 from graph.errors import PankgError, QueryError, QueryTimeout
-from graph.store import GraphStore
+from graph.query import sandbox
+from graph.query.dataset import Dataset
+from graph.store.embedded import GraphStore
+from graph.store.view import ReadOnlyView, vanished
 from resolvers.federation import refused_by_sandbox
 from resolvers.priority import BACKGROUND_NICE, SPARQL_DEMOTER, set_nice
-from resolvers.sparql_limits import Limits, QueryOutOfMemory, answer, oxigraph_dataset, plain_dataset
+from resolvers.sparql_formats import Chooser
+from resolvers.sparql_limits import Limits, QueryOutOfMemory
 
 _SPAWN = multiprocessing.get_context("spawn")
-Job = tuple[str, dict[str, Any], str | None, str | None, int, int]
-"""query, plain dataset, accept, format, max bytes, and the store's write version the dataset was read at."""
+Job = tuple[str, Dataset, str | None, str | None, int, int]
+"""query, dataset, accept, format, max bytes, and the store's write version the dataset was read at."""
 
 
-def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
+def run(store: GraphStore, sparql: str, dataset: Dataset, accept: str | None, wanted: str | None,
         limits: Limits, network: bool = False, deadline: float | None = None) -> tuple[bytes, str]:
-    """Run ``sparql`` over ``dataset`` (query options of ``store.reading``) within ``limits``: ``(body, media)``.
+    """Run ``sparql`` over ``dataset`` (of ``store.reading``) within ``limits``: ``(body, media)``.
 
     Call it inside the ``reading`` block, so the graphs it names stay in the store until the worker is done.
     Without ``network`` (what :func:`resolvers.federation.needs_network` decided) the query runs in the
-    sandbox of :mod:`graph.sandbox`: an attempt to reach another server is :class:`ServiceRefused`. The
+    sandbox of :mod:`graph.query.sandbox`: an attempt to reach another server is :class:`ServiceRefused`. The
     worker is stopped at ``deadline`` (``time.monotonic()``; default: ``limits.timeout`` from now).
     """
     if store.path is None:
@@ -64,23 +67,17 @@ def run(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | N
     # A read-only open replays the writer's unflushed log: 45 ms after a load, 3 ms once it is flushed, and
     # a flush with nothing to write costs microseconds.
     store.flush()
-    job: Job = (sparql, plain_dataset(dataset), accept, wanted, limits.max_bytes, store.version)
+    job: Job = (sparql, dataset, accept, wanted, limits.max_bytes, store.version)
     return pool_for(store.path, limits, network).run(job, deadline)
 
 
-def _answer_here(store: GraphStore, sparql: str, dataset: dict[str, Any], accept: str | None, wanted: str | None,
+def _answer_here(store: GraphStore, sparql: str, dataset: Dataset, accept: str | None, wanted: str | None,
                  max_bytes: int) -> tuple[bytes, str]:
     """An in-memory store's query, on the calling thread (results are dropped where they were made)."""
     try:
-        results = store._run(sparql, dataset)
+        return store.answer(sparql, dataset, Chooser(accept, wanted), max_bytes)
     except QueryError as exc:
         raise refused_by_sandbox() if sandbox.network_refused(exc) else exc from None
-    try:
-        return answer(results, accept, wanted, max_bytes)
-    except QueryError as exc:
-        raise refused_by_sandbox() if sandbox.network_refused(exc) else exc from None
-    finally:
-        del results
 
 
 # ---------------------------------------------------------------------------------------- the worker side
@@ -101,11 +98,6 @@ def _die_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="pankg-parent-watch", daemon=True).start()
-
-
-def _brief(exc: Exception, limit: int = 160) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[:limit].rstrip() + " ..."
 
 
 def _address_space() -> int:
@@ -130,60 +122,50 @@ def _cap_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-_VANISHED = ("No such file", "Corruption")
 ATTEMPTS = 12
 
 
 def _answer_job(path: str, job: Job, memory: int) -> tuple[bytes, str]:
     """Open the store read only and answer ``job``; again when the writer removed a file under the reader.
 
-    A read-only RocksDB instance is not told when the writer compacts or drops graphs: a file it lists may
-    be gone when it opens it ("No such file", reported as "Corruption"). The writer never changes a
-    registered graph, so opening again gives the same answer from the current files.
+    A read-only view is not told when the writer compacts or drops graphs: a file it lists may be gone when
+    it opens it (:func:`graph.store.view.vanished`). The writer never changes a registered graph, so opening
+    again gives the same answer from the current files.
     """
     for attempt in range(ATTEMPTS):
         try:
             return _answer_once(path, job, memory)
-        except (QueryError, OSError, RuntimeError) as exc:  # pyoxigraph reports a vanished file in either
+        except (QueryError, OSError, RuntimeError) as exc:  # the engine reports a vanished file in either
             _VIEW.clear()  # open afresh next time
-            if attempt == ATTEMPTS - 1 or not any(marker in str(exc) for marker in _VANISHED):
+            if attempt == ATTEMPTS - 1 or not vanished(exc):
                 raise
             time.sleep(min(0.05 * (attempt + 1), 0.3))
     raise AssertionError("unreachable")
 
 
-_VIEW: dict[tuple[str, int], ox.Store] = {}
+_VIEW: dict[tuple[str, int], ReadOnlyView] = {}
 """The worker's read-only view of the store, kept while the server's write version is the one it was opened
 at: opening costs about 3 ms a query, more than a small query itself (bench/sparql_endpoint.py). Any
 committed write bumps the version, so the next query opens a view that sees it."""
 
 
-def _view(path: str, version: int) -> ox.Store:
-    store = _VIEW.get((path, version))
-    if store is None:
+def _view(path: str, version: int) -> ReadOnlyView:
+    view = _VIEW.get((path, version))
+    if view is None:
         _VIEW.clear()
-        try:
-            store = _VIEW[(path, version)] = ox.Store.read_only(path)
-        except OSError as exc:
-            raise QueryError(f"query failed: cannot open the store: {exc}") from None
-    return store
+        view = _VIEW[(path, version)] = ReadOnlyView(path)
+    return view
 
 
 def _answer_once(path: str, job: Job, memory: int) -> tuple[bytes, str]:
     sparql, dataset, accept, wanted, max_bytes, version = job
-    store = _view(path, version)
+    view = _view(path, version)
     _cap_memory(memory)
     try:
-        try:
-            results = store.query(sparql, **oxigraph_dataset(dataset))
-            # Results are lazy: a vanished file may only show while they are written out.
-            return answer(results, accept, wanted, max_bytes)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_brief(exc)}") from None
-        except (OSError, ValueError, TypeError, QueryError) as exc:
-            if sandbox.network_refused(exc):
-                raise refused_by_sandbox() from None
-            raise exc if isinstance(exc, QueryError) else QueryError(f"query failed: {exc}") from None
+        # Results are lazy: a vanished file may only show while they are written out, inside answer().
+        return view.answer(sparql, dataset, Chooser(accept, wanted), max_bytes)
+    except QueryError as exc:
+        raise refused_by_sandbox() if sandbox.network_refused(exc) else exc from None
     finally:
         _cap_memory(0)
 
@@ -191,13 +173,12 @@ def _answer_once(path: str, job: Job, memory: int) -> tuple[bytes, str]:
 def serve(conn: Connection, path: str, memory_mb: int, network: bool = False) -> None:
     """The worker's loop: one job at a time until the server closes the pipe.
 
-    Without ``network`` the worker first puts itself, all its threads, in the sandbox (:mod:`graph.sandbox`).
+    Without ``network`` the worker first puts itself, all its threads, in the sandbox (:mod:`graph.query.sandbox`).
     """
     if not network:
-        try:
+        # Where it cannot, the server refuses from the parsed query what could reach the network (federation.py).
+        with contextlib.suppress(sandbox.SandboxUnavailable):
             sandbox.deny_network(whole_process=True)
-        except sandbox.SandboxUnavailable:
-            pass  # the server refuses, from the parsed query, what could reach the network (resolvers.federation)
     set_nice(0, BACKGROUND_NICE)  # the server's event loop gets a core first: its answers are due at deadlines
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it will close the pipe
@@ -245,7 +226,7 @@ class WorkerPool:
     """At most ``limits.workers`` worker processes over one store directory; idle ones are reused.
 
     A worker that timed out or died is killed and replaced at once, so the next query does not pay the
-    start-up (about 0.2 s of Python and pyoxigraph imports). Workers run below the event loop, and one whose
+    start-up (about 0.2 s of Python and oxigraph imports). Workers run below the event loop, and one whose
     query runs long below the others (:mod:`resolvers.priority`).
     """
 
@@ -307,7 +288,7 @@ class WorkerPool:
             self._slots.release()
         kind, value = reply
         if kind == "ok":
-            return value  # type: ignore[no-any-return]
+            return value
         if kind == "memory":
             raise QueryOutOfMemory(
                 f"the query was stopped: it needed more than {self.limits.memory_mb:,} MB, the most a query may take"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,10 +36,8 @@ class Turn:
         self.jobs += 1
 
         def ended() -> None:
-            try:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nothing waits for the count any more
                 self._loop.call_soon_threadsafe(self._job_ended)
-            except RuntimeError:  # the loop is closed: nothing waits for the count any more
-                pass
 
         return ended
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders.base import load
 from loaders.demo import DemoCatalogue
 from tests.helpers import SHARED, TODAY, demo_source

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders.demo import DemoCatalogue
 from pankg.app import create_app
 

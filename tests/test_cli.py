@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.cli import app
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.errors import StoreError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.cli import app
 from pankg.cli_common import open_store, require_store
 

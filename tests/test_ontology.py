@@ -20,7 +20,7 @@ def test_terms_module_is_generated_from_the_ttl() -> None:
 def test_every_pankg_term_the_code_uses_is_defined_with_a_label_and_comment() -> None:
     graph = rdflib.Graph().parse(PANKG_TTL)
     used = set()
-    for path in (ROOT / "graph").glob("*.py"):
+    for path in (ROOT / "graph").rglob("*.py"):
         used |= set(re.findall(r"(?:PANKG|(?<![\w/])pankg)\.(\w+)", path.read_text()))
     assert used, "the model should use pankg terms"
     for name in used:

@@ -70,24 +70,9 @@ def names() -> list[str]:
     return [name for package in PINS for name in package.files.values()]
 
 
-def directory() -> Path:
-    """``PANKG_ASSETS``, else ``$XDG_CACHE_HOME/pankg/<bundle>`` (``~/.cache`` when unset); read on every call
-    so that the server, the CLI and the tests agree on the environment of the moment."""
-    if os.environ.get("PANKG_ASSETS"):
-        return Path(os.environ["PANKG_ASSETS"])
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "pankg" / BUNDLE
-
-
-def present(where: Path | None = None) -> bool:
-    """Whether every file is in the cache (a partly filled directory counts as missing)."""
-    where = where or directory()
+def present(where: Path) -> bool:
+    """Whether every file is in the cache ``where`` (a partly filled directory counts as missing)."""
     return all((where / name).is_file() for name in names())
-
-
-def registry() -> str:
-    """``PANKG_NPM_REGISTRY`` (a mirror, or a test's local server), else the public npm registry."""
-    return os.environ.get("PANKG_NPM_REGISTRY") or DEFAULT_REGISTRY
 
 
 def check_integrity(data: bytes, integrity: str, what: str) -> None:
@@ -131,17 +116,15 @@ def _download(client: httpx.Client, url: str) -> bytes:
     return response.content
 
 
-def fetch(where: Path | None = None, source: str | None = None, *, force: bool = False,
-          timeout: float = 30.0) -> Path:
-    """Download, check and unpack the pinned tarballs into ``where`` (default :func:`directory`).
+def fetch(where: Path, source: str = DEFAULT_REGISTRY, *, force: bool = False, timeout: float = 30.0) -> Path:
+    """Download, check and unpack the pinned tarballs from the registry ``source`` into ``where`` (pankg's
+    settings give both: ``PANKG_ASSETS``, ``PANKG_NPM_REGISTRY``).
 
     Nothing is fetched when the cache is complete, unless ``force``. Every tarball is checked before any
     file is moved into ``where``, so a failure leaves the cache as it was. Raises :class:`AssetsUnavailable`.
     """
-    where = where or directory()
     if present(where) and not force:
         return where
-    source = source or registry()
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{where.name}-", dir=where.parent))

@@ -14,25 +14,23 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from strawberry.dataloader import DataLoader
 
+from graph.model.schema import scalar_predicates
+from ontology.namespaces import RDF
 from resolvers.graphql.sparql import iri, literal
 
-PROPERTIES = """dcterms:identifier dcterms:title rdfs:label dcterms:description dcterms:created dcterms:license
-pankg:accessLevel pankg:embargoEndDate dcat:byteSize pankg:numberOfFiles dcat:keyword pankg:filePath pankg:checksum
-dcterms:modified pankg:parameterName pankg:value pankg:unit pankg:siValue pankg:siUnit pankg:chemicalFormula
-pankg:proposalId foaf:name skos:altLabel schema:url schema:name schema:codeRepository schema:softwareVersion
-schema:givenName schema:familyName prov:startedAtTime prov:endedAtTime dcterms:type pankg:status dcterms:issued
-dcterms:bibliographicCitation dcterms:publisher dcterms:abstract skos:definition rdf:type"""
-"""The scalar properties a node type may show; one branch fetches them for nodes of every type at once."""
+PROPERTIES = tuple(f"<{p}>" for p in scalar_predicates((RDF.type,)))
+"""The scalar properties a node type may show (every field of :mod:`graph.model.schema`, and the types); one
+branch fetches them for nodes of every type at once."""
 
 CITING = "{ ?s pankg:doi ?d . ?o cito:cites ?d } UNION { ?o cito:cites ?s }"
 
 LINKS: dict[str, str] = {
     # a FILTER, not VALUES ?x: oxigraph would scan every triple of the 38 predicates before joining ?s
-    "props": f"?s ?x ?o . FILTER(?x IN ({', '.join(PROPERTIES.split())}))",
+    "props": f"?s ?x ?o . FILTER(?x IN ({', '.join(PROPERTIES)}))",
     # dataset
     "technique": "?s pankg:technique ?o .",
     "instrument": "?s pankg:instrument ?o .",
@@ -96,7 +94,7 @@ turns (each list, each nested await adds one), so a DataLoader that dispatches o
 one level into two or three queries. Waiting ten turns costs microseconds and gathers the whole level."""
 
 
-class _SettlingLoop:
+class SettlingLoop:
     """The running loop, except that ``call_soon`` (the DataLoader's dispatch) runs ``SETTLE_TICKS`` turns later."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, ticks: int = SETTLE_TICKS) -> None:
@@ -128,8 +126,8 @@ class BatchLoader:
     @property
     def loader(self) -> DataLoader[tuple[str, str], list[Row]]:
         if self._loader is None:
-            loop = _SettlingLoop(asyncio.get_running_loop())
-            self._loader = DataLoader(load_fn=self._load, loop=loop)  # type: ignore[arg-type]
+            loop = SettlingLoop(asyncio.get_running_loop())
+            self._loader = DataLoader(load_fn=self._load, loop=cast(asyncio.AbstractEventLoop, loop))  # duck-typed
         return self._loader
 
     async def _load(self, keys: list[tuple[str, str]]) -> list[list[Row]]:

@@ -21,13 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from graph.errors import QueryError
-from graph.store import GraphStore, Scope
+from graph.store.embedded import GraphStore, Scope
 from resolvers.auth import scope_of
 from resolvers.capacity import DeadlineExceeded, Lane
-from resolvers.turn import Turn
 from resolvers.graphql.batch import BatchLoader
 from resolvers.graphql.page_batch import PageBatch
-from resolvers.graphql.sparql import PROLOGUE, OutOfTime, python
+from resolvers.graphql.sparql import PROLOGUE, OutOfTime
+from resolvers.turn import Turn
 
 PER_REQUEST = 2
 """Store queries one request may have in the ``reads`` lane at once: 30 aliased pages in one document go two
@@ -85,7 +85,7 @@ class Context:
         """
         try:
             return await asyncio.wait_for(asyncio.to_thread(fn, *args), max(0.0, self.deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise self.out_of_time() from None
 
     async def offload(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -100,13 +100,13 @@ class Context:
             raise self.out_of_time() from None
 
     async def select(self, sparql: str) -> list[list[Any]]:
-        """Run a SELECT in the request's scope (on a lane thread: pyoxigraph blocks) and return rows of Python
+        """Run a SELECT in the request's scope (on a lane thread: the store blocks) and return rows of Python
         values. Refuses to start once the request's time is up."""
         if time.monotonic() > self.deadline:
             raise self.out_of_time()
         self.queries += 1
         try:
-            _, rows = await self.offload(self.store.query, PROLOGUE + sparql, self.scope)
+            _, rows = await self.offload(self.store.values, PROLOGUE + sparql, self.scope)
         except QueryError as exc:  # a bug of ours, not the client's: say so without the query text
             raise RuntimeError(f"store query failed: {exc}") from None
-        return [[python(term) for term in row] for row in rows]
+        return rows

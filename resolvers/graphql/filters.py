@@ -4,7 +4,7 @@ Things are named by IRI or by words: a technique by its PaNET IRI, ``PaNET01188`
 (any case); a facility by ROR IRI, name or short name; an instrument by IRI, PID or label; a proposal by
 IRI or proposal id; a person by ORCID IRI or name. A technique filter takes in every sub-technique through
 PaNET's materialized closure (``pankg:subTechniqueOf``) and falls back to the technique itself where PaNET
-is not loaded. Parameter ranges are converted to SI base units with pint (graph/units.py) and compared with
+is not loaded. Parameter ranges are converted to SI base units with pint (graph/model/units.py) and compared with
 ``pankg:siValue``, so ``{name: "photon_energy", min: 8, max: 9, unit: "keV"}`` finds 8500 eV.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 
 import strawberry
 
-from graph.iris import Minter
-from graph.units import UnknownUnit, to_si
+from graph.model.iris import Minter
+from graph.model.units import UnknownUnit, to_si
 from ontology.namespaces import XSD
 from resolvers.graphql.sparql import UserError, iri, is_http_iri, literal, number, typed
 

@@ -36,7 +36,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from graph.errors import PankgError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from resolvers.capacity import DeadlineExceeded, Gate, ServerBusy, lane, limits_of
 from resolvers.graphql import ide
 from resolvers.graphql.context import PER_REQUEST, Context, scope_for
@@ -137,7 +137,7 @@ class GraphQLView:
         started = time.monotonic()
         wants_html = "text/html" in request.headers.get("accept", "") and "query" not in request.query_params
         if request.method == "GET" and wants_html:
-            return HTMLResponse(ide.page(str(request.url.path)))
+            return HTMLResponse(ide.page(str(request.url.path), request.app.state.assets))
         try:
             media = negotiate(request.headers.get("accept"), [GRAPHQL_RESPONSE, JSON])
         except NotAcceptable as exc:
@@ -176,7 +176,7 @@ class GraphQLView:
                 )
         except ServerBusy as exc:
             return _busy(exc, media)
-        except (asyncio.TimeoutError, DeadlineExceeded):
+        except (TimeoutError, DeadlineExceeded):
             message = f"the request ran out of time ({context.seconds:g} s); ask for fewer or smaller pages"
             return _reply({"data": None, "errors": [{"message": message}]}, 504 if media == GRAPHQL_RESPONSE else 200,
                           media)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
@@ -21,6 +22,8 @@ from resolvers.graphql import assets
 
 MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 CACHE = "public, max-age=31536000, immutable"  # the bundle's version is in the URL
+DEFAULT_QUERY = "{ datasets(first: 5) { totalCount edges { node { pid title techniques { label } } } } }"
+"""The query both pages open with (``__QUERY__`` in their templates)."""
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pankg GraphQL</title>
@@ -33,7 +36,7 @@ header{display:flex;gap:.5rem;align-items:center}button{padding:.3rem 1rem}</sty
 <button id="schema">Schema</button></header>
 <small>For the full GraphiQL IDE run <code>pankg assets</code> where the server runs (it needs the npm
 registry once), then reload.</small>
-<textarea id="query" spellcheck="false">{ datasets(first: 5) { totalCount edges { node { pid title techniques { label } } } } }</textarea>
+<textarea id="query" spellcheck="false">__QUERY__</textarea>
 <label>Variables (JSON)</label><textarea id="variables" spellcheck="false">{}</textarea></section>
 <section><pre id="result">Press Run.</pre></section>
 <script>
@@ -55,7 +58,8 @@ async function schema() {
   const out = await post(q, {});
   const types = (out.data ? out.data.__schema.types : []).filter(t => !t.name.startsWith("__"));
   document.getElementById("result").textContent = types.map(t => t.kind + " " + t.name +
-    (t.fields ? "\\n" + t.fields.map(f => "  " + f.name + (f.description ? "  # " + f.description : "")).join("\\n") : "")
+    (t.fields ? "\\n" + t.fields.map(f => "  " + f.name + (f.description ? "  # " + f.description : ""))
+      .join("\\n") : "")
   ).join("\\n\\n");
 }
 document.getElementById("run").onclick = run;
@@ -75,23 +79,25 @@ _GRAPHIQL = """<!doctype html>
 <script>
 const fetcher = GraphiQL.createFetcher({url: __ENDPOINT__});
 ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(GraphiQL, {
-  fetcher, defaultQuery: "{ datasets(first: 5) { totalCount edges { node { pid title techniques { label } } } } }"}));
+  fetcher, defaultQuery: __QUERY__}));
 </script></body></html>"""
 
 
-def page(endpoint: str) -> str:
-    """GraphiQL from the local bundle when it is in the cache, else the self-contained page."""
-    if not assets.present():
-        return _PAGE.replace("__ENDPOINT__", html.escape(endpoint, quote=True))
+def page(endpoint: str, where: Path) -> str:
+    """GraphiQL from the local bundle when it is in the cache ``where``, else the self-contained page."""
+    if not assets.present(where):
+        text = _PAGE.replace("__QUERY__", html.escape(DEFAULT_QUERY))
+        return text.replace("__ENDPOINT__", html.escape(endpoint, quote=True))
     script_endpoint = json.dumps(endpoint).replace("<", "\\u003c")  # a string literal that cannot end the script
     base = html.escape(f"{endpoint.rstrip('/')}/assets/{assets.BUNDLE}", quote=True)
-    return _GRAPHIQL.replace("__BASE__", base).replace("__ENDPOINT__", script_endpoint)
+    text = _GRAPHIQL.replace("__QUERY__", json.dumps(DEFAULT_QUERY)).replace("__BASE__", base)
+    return text.replace("__ENDPOINT__", script_endpoint)
 
 
 async def asset(request: Request) -> Response:
     """One file of the bundle, cached for a year (a new bundle has a new URL); anything else is 404."""
     bundle, name = request.path_params["bundle"], request.path_params["name"]
-    path = assets.directory() / name
+    path = request.app.state.assets / name
     if bundle != assets.BUNDLE or name not in assets.names() or not path.is_file():
         return PlainTextResponse("Not Found", status_code=404)
     media = MEDIA.get(path.suffix, "text/plain; charset=utf-8")

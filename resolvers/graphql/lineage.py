@@ -58,7 +58,7 @@ KINDS = {
 
 @strawberry.type(description="A node of a lineage graph: its IRI, kind and label (the public view of it).")
 class LineageNode:
-    iri: strawberry.ID
+    iri: str = strawberry.field(graphql_type=strawberry.ID)
     kind: str | None
     label: str | None
     depth: int
@@ -66,9 +66,9 @@ class LineageNode:
 
 @strawberry.type(description="A provenance statement: `source relation target`, e.g. derived wasGeneratedBy run.")
 class LineageEdge:
-    source: strawberry.ID
+    source: str = strawberry.field(graphql_type=strawberry.ID)
     relation: str
-    target: strawberry.ID
+    target: str = strawberry.field(graphql_type=strawberry.ID)
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ fields the same way, and fields that nobody asks for cost nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +15,7 @@ from ontology.namespaces import RDF
 from resolvers.graphql.context import Context
 
 INFO = Info[Context, None]
+T = TypeVar("T")
 
 
 def context(info: INFO) -> Context:
@@ -50,4 +51,20 @@ def text(value: Any) -> str | None:
 
 @strawberry.interface(description="Any node of the graph: its IRI is its identity.")
 class Node:
-    iri: strawberry.ID
+    iri: str = strawberry.field(graphql_type=strawberry.ID)
+
+
+NODE_TYPES: dict[str, Any] = {}
+"""GraphQL node types by name, for the types that refer to each other across modules (datasets and things)."""
+
+
+def node_type(cls: type[T]) -> type[T]:
+    """Register a node type (put it below ``@strawberry.type``), so :func:`make` can build it by name."""
+    NODE_TYPES[cls.__name__] = cls
+    return cls
+
+
+def make(name: str, iri: str) -> Any:
+    """A node of the type registered as ``name``: how one types module builds another's nodes without
+    importing it (the two refer to each other; the annotations stay ``strawberry.lazy``)."""
+    return NODE_TYPES[name](iri=iri)

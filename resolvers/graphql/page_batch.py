@@ -15,11 +15,11 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from strawberry.dataloader import DataLoader
 
-from resolvers.graphql.batch import _SettlingLoop
+from resolvers.graphql.batch import SettlingLoop
 
 Select = Callable[[str], Awaitable[list[list[Any]]]]
 
@@ -53,7 +53,8 @@ class PageBatch:
         if shape(sparql) is None:
             return await self._select(sparql)
         if self._loader is None:
-            self._loader = DataLoader(load_fn=self._load, loop=_SettlingLoop(asyncio.get_running_loop()))  # type: ignore[arg-type]
+            loop = cast(asyncio.AbstractEventLoop, SettlingLoop(asyncio.get_running_loop()))  # duck-typed
+            self._loader = DataLoader(load_fn=self._load, loop=loop)
         return await self._loader.load(sparql)
 
     async def _load(self, queries: list[str]) -> list[list[list[Any]]]:

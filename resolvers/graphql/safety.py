@@ -94,8 +94,9 @@ class OffLoop(SchemaExtension):
 
     Strawberry skips its own parse when ``graphql_document`` is already set and its own validation when
     ``pre_execution_errors`` is: this extension sets both, from a thread (``context.prepare``, by the request's
-    deadline), so a large document is work off the loop; the gate of GraphQL requests bounds how many at once. The limiters above it in
-    the list have set ``parse_options`` and ``validation_rules`` by then (in ``on_operation``).
+    deadline), so a large document is work off the loop; the gate of GraphQL requests bounds how many at once.
+    The limiters above it in the list have set ``parse_options`` and ``validation_rules`` by then (in
+    ``on_operation``).
     """
 
     async def on_parse(self) -> AsyncIterator[None]:

@@ -145,4 +145,5 @@ class Schema(strawberry.Schema):
 
 def make_schema() -> strawberry.Schema:
     """The schema with its safety extensions; one per app (extensions are per-schema instances)."""
-    return Schema(query=Query, types=EXTRA_TYPES, extensions=extensions(), config=StrawberryConfig(auto_camel_case=True))
+    return Schema(query=Query, types=EXTRA_TYPES, extensions=extensions(),
+                  config=StrawberryConfig(auto_camel_case=True))

@@ -1,16 +1,13 @@
 """SPARQL text for the GraphQL resolvers: safe IRIs and literals in, plain Python values out.
 
 Every value that reaches a query from a client goes through :func:`iri` or :func:`literal`, so a filter
-cannot close a brace or a string and rewrite the query; results come back as ``str``/``int``/``float``/
-``bool`` so the GraphQL types never see pyoxigraph terms.
+cannot close a brace or a string and rewrite the query; results come back from the store as ``str``/``int``/
+``float``/``bool`` (:meth:`GraphStore.values`), so the GraphQL types never see RDF terms.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import pyoxigraph as ox
 
 from ontology.namespaces import CITO, DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from ontology.terms import PANKG
@@ -52,30 +49,6 @@ def number(value: float) -> str:
 
 def typed(value: str, datatype: str) -> str:
     return f"{literal(value)}^^<{datatype}>"
-
-
-_INTEGER = {XSD.integer, XSD.nonNegativeInteger, "http://www.w3.org/2001/XMLSchema#int",
-            "http://www.w3.org/2001/XMLSchema#long"}
-_FLOAT = {XSD.double, XSD.decimal, "http://www.w3.org/2001/XMLSchema#float"}
-
-
-def python(term: Any) -> Any:
-    """A pyoxigraph term as a Python value: IRIs and dates as text, numbers as numbers, None stays None."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        try:
-            if datatype in _INTEGER:
-                return int(term.value)
-            if datatype in _FLOAT:
-                return float(term.value)
-        except ValueError:
-            return term.value
-        if datatype == XSD.boolean:
-            return term.value == "true"
-        return term.value
-    return term.value
 
 
 def is_http_iri(value: str) -> bool:

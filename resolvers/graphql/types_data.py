@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.model.schema import DATASET, FILE, PARAMETER, PROPOSAL, RUN, SAMPLE
 from ontology.namespaces import DCAT, DCTERMS, PROV, RDFS
 from ontology.terms import PANKG
-from resolvers.graphql.nodes import INFO, Node, every, first, linked, one, text, types
+from resolvers.graphql.fields import from_schema
+from resolvers.graphql.nodes import INFO, Node, first, linked, make, one, text, types
 
 if TYPE_CHECKING:
     from resolvers.graphql.types_things import (
@@ -35,67 +37,33 @@ PublicationT = Annotated["Publication", strawberry.lazy(_THINGS)]
 SoftwareVersionT = Annotated["SoftwareVersion", strawberry.lazy(_THINGS)]
 
 
-def _things() -> object:
-    from resolvers.graphql import types_things
-    return types_things
-
-
 @strawberry.type(description="A raw or derived dataset (dcat:Dataset).")
+@from_schema(DATASET)
 class Dataset(Node):
-    @strawberry.field(description="The dataset's PID in its catalogue.")
-    async def pid(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, DCTERMS.identifier))
+    """Its scalar fields (pid, title, sizes, dates, ...) come from :data:`graph.model.schema.DATASET`."""
 
     @strawberry.field(description="RAW or DERIVED.")
     async def kind(self, info: INFO) -> str | None:
         found = await types(info, self.iri)
         return "RAW" if PANKG.RawDataset in found else "DERIVED" if PANKG.DerivedDataset in found else None
 
-    @strawberry.field
-    async def title(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, DCTERMS.title))
-
-    @strawberry.field
-    async def description(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, DCTERMS.description))
-
-    @strawberry.field(description="When it was created (ISO 8601).")
-    async def created(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, DCTERMS.created))
-
-    @strawberry.field
-    async def license(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, DCTERMS.license))
-
     @strawberry.field(description="True while under embargo: then only the public stub is shown to anonymous readers.")
     async def embargoed(self, info: INFO) -> bool:
         return await first(info, self.iri, PANKG.accessLevel) == PANKG.Restricted
 
     @strawberry.field
-    async def embargo_end(self, info: INFO) -> str | None:
-        return text(await first(info, self.iri, PANKG.embargoEndDate))
-
-    @strawberry.field
-    async def size(self, info: INFO) -> float | None:
-        return await first(info, self.iri, DCAT.byteSize)
-
-    @strawberry.field
-    async def keywords(self, info: INFO) -> list[str]:
-        return [str(v) for v in await every(info, self.iri, DCAT.keyword)]
-
-    @strawberry.field
     async def techniques(self, info: INFO) -> list[TechniqueT]:
-        return [_things().Technique(iri=t) for t in await linked(info, "technique", self.iri)]
+        return [make("Technique", t) for t in await linked(info, "technique", self.iri)]
 
     @strawberry.field
     async def instrument(self, info: INFO) -> InstrumentT | None:
         found = await one(info, "instrument", self.iri)
-        return _things().Instrument(iri=found) if found else None
+        return make("Instrument", found) if found else None
 
     @strawberry.field
     async def facility(self, info: INFO) -> FacilityT | None:
         found = await one(info, "facility", self.iri)
-        return _things().Facility(iri=found) if found else None
+        return make("Facility", found) if found else None
 
     @strawberry.field
     async def proposal(self, info: INFO) -> Proposal | None:
@@ -116,15 +84,15 @@ class Dataset(Node):
 
     @strawberry.field(description="The DOI records that cover this dataset.")
     async def dois(self, info: INFO) -> list[DoiT]:
-        return [_things().Doi(iri=d) for d in await linked(info, "doi", self.iri)]
+        return [make("Doi", d) for d in await linked(info, "doi", self.iri)]
 
     @strawberry.field
     async def creators(self, info: INFO) -> list[PersonT]:
-        return [_things().Person(iri=p) for p in await linked(info, "creator", self.iri)]
+        return [make("Person", p) for p in await linked(info, "creator", self.iri)]
 
     @strawberry.field(description="The software versions of the run that generated this dataset.")
     async def software(self, info: INFO) -> list[SoftwareVersionT]:
-        return [_things().SoftwareVersion(iri=v) for v in await linked(info, "datasetSoftware", self.iri)]
+        return [make("SoftwareVersion", v) for v in await linked(info, "datasetSoftware", self.iri)]
 
     @strawberry.field(description="The analysis run that generated this dataset (derived data).")
     async def generated_by(self, info: INFO) -> AnalysisRun | None:
@@ -145,7 +113,7 @@ class Dataset(Node):
 
     @strawberry.field(description="Works citing this dataset or one of its DOIs, each once.")
     async def cited_by(self, info: INFO) -> list[PublicationT]:
-        return [_things().Publication(iri=p) for p in await linked(info, "citedBy", self.iri)]
+        return [make("Publication", p) for p in await linked(info, "citedBy", self.iri)]
 
     @strawberry.field(description="How many distinct works cite this dataset or its DOIs.")
     async def citation_count(self, info: INFO) -> int:
@@ -153,10 +121,11 @@ class Dataset(Node):
 
     @strawberry.field(description="What this dataset (or its DOI record) cites.")
     async def cites(self, info: INFO) -> list[DoiT]:
-        return [_things().Doi(iri=d) for d in await linked(info, "cites", self.iri)]
+        return [make("Doi", d) for d in await linked(info, "cites", self.iri)]
 
 
 @strawberry.type(description="A file of a dataset (metadata only).")
+@from_schema(FILE)
 class File(Node):
     @strawberry.field
     async def path(self, info: INFO) -> str | None:
@@ -172,6 +141,7 @@ class File(Node):
 
 
 @strawberry.type(description="A named value with its unit as recorded, and the same in SI base units.")
+@from_schema(PARAMETER)
 class Parameter(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -195,6 +165,7 @@ class Parameter(Node):
 
 
 @strawberry.type
+@from_schema(SAMPLE)
 class Sample(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -214,6 +185,7 @@ class Sample(Node):
 
 
 @strawberry.type(description="A proposal (SciCat) or investigation (ICAT).")
+@from_schema(PROPOSAL)
 class Proposal(Node):
     @strawberry.field
     async def proposal_id(self, info: INFO) -> str | None:
@@ -226,15 +198,16 @@ class Proposal(Node):
     @strawberry.field
     async def facility(self, info: INFO) -> FacilityT | None:
         found = await one(info, "facility", self.iri)
-        return _things().Facility(iri=found) if found else None
+        return make("Facility", found) if found else None
 
     @strawberry.field
     async def principal_investigator(self, info: INFO) -> PersonT | None:
         found = await one(info, "principalInvestigator", self.iri)
-        return _things().Person(iri=found) if found else None
+        return make("Person", found) if found else None
 
 
 @strawberry.type(description="An analysis run (prov:Activity): inputs, software versions (its plans), outputs.")
+@from_schema(RUN)
 class AnalysisRun(Node):
     @strawberry.field
     async def started(self, info: INFO) -> str | None:
@@ -258,12 +231,12 @@ class AnalysisRun(Node):
 
     @strawberry.field
     async def software(self, info: INFO) -> list[SoftwareVersionT]:
-        return [_things().SoftwareVersion(iri=v) for v in await linked(info, "runSoftware", self.iri)]
+        return [make("SoftwareVersion", v) for v in await linked(info, "runSoftware", self.iri)]
 
     @strawberry.field
     async def agent(self, info: INFO) -> PersonT | None:
         found = await one(info, "agent", self.iri)
-        return _things().Person(iri=found) if found else None
+        return make("Person", found) if found else None
 
     @strawberry.field
     async def parameters(self, info: INFO) -> list[Parameter]:

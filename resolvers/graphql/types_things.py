@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.model.schema import (
+    DOI,
+    FACILITY,
+    INSTRUMENT,
+    ORGANIZATION,
+    PERSON,
+    PUBLICATION,
+    SOFTWARE,
+    TECHNIQUE,
+    VERSION,
+)
 from ontology.namespaces import DCTERMS, FOAF, RDFS, SCHEMA, SKOS
+from resolvers.graphql.fields import from_schema
 from resolvers.graphql.filters import DatasetFilter, dataset_where
-from resolvers.graphql.nodes import INFO, Node, every, first, linked, one, text
+from resolvers.graphql.nodes import INFO, Node, every, first, linked, node_type, one, text
 from resolvers.graphql.pagination import Connection, paginate
 from resolvers.graphql.types_data import AnalysisRun, Dataset
 
@@ -22,6 +34,8 @@ async def _datasets(info: INFO, f: DatasetFilter, first_: int | None, after: str
 
 
 @strawberry.type(description="An experimental technique (PaNET class, or a catalogue's own term).")
+@from_schema(TECHNIQUE)
+@node_type
 class Technique(Node):
     @strawberry.field
     async def label(self, info: INFO) -> str | None:
@@ -43,12 +57,15 @@ class Technique(Node):
     async def children(self, info: INFO) -> list[Technique]:
         return [Technique(iri=t) for t in await linked(info, "children", self.iri)]
 
-    @strawberry.field(description="Datasets of this technique or any technique below it (the pages of all techniques of one level: one query).")
+    @strawberry.field(description="Datasets of this technique or any technique below it "
+                      "(the pages of all techniques of one level: one query).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
         return await _datasets(info, DatasetFilter(technique=self.iri), first, after)
 
 
 @strawberry.type
+@from_schema(FACILITY)
+@node_type
 class Facility(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -72,6 +89,8 @@ class Facility(Node):
 
 
 @strawberry.type(description="A beamline or instrument.")
+@from_schema(INSTRUMENT)
+@node_type
 class Instrument(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -92,6 +111,8 @@ class Instrument(Node):
 
 
 @strawberry.type
+@from_schema(ORGANIZATION)
+@node_type
 class Organization(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -99,6 +120,8 @@ class Organization(Node):
 
 
 @strawberry.type
+@from_schema(PERSON)
+@node_type
 class Person(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -126,6 +149,8 @@ class Person(Node):
 
 
 @strawberry.type(description="A piece of software (schema:SoftwareSourceCode).")
+@from_schema(SOFTWARE)
+@node_type
 class Software(Node):
     @strawberry.field
     async def name(self, info: INFO) -> str | None:
@@ -161,6 +186,8 @@ class Software(Node):
 
 
 @strawberry.type(description="One version of a software: the plan of the analysis runs that used it.")
+@from_schema(VERSION)
+@node_type
 class SoftwareVersion(Node):
     @strawberry.field
     async def version(self, info: INFO) -> str | None:
@@ -197,6 +224,8 @@ class SoftwareVersion(Node):
 
 
 @strawberry.type(description="A paper, or any work that cites data or software.")
+@from_schema(PUBLICATION)
+@node_type
 class Publication(Node):
     @strawberry.field
     async def title(self, info: INFO) -> str | None:
@@ -228,6 +257,8 @@ class Publication(Node):
 
 
 @strawberry.type(description="A DOI: a DataCite record for data or software, or the DOI a paper cites.")
+@from_schema(DOI)
+@node_type
 class Doi(Node):
     @strawberry.field(description="The DOI name, such as 10.5072/abc.")
     async def doi(self, info: INFO) -> str | None:

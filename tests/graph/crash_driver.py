@@ -1,7 +1,7 @@
 """The crash tests' subprocess: the real ``pankg`` command line with one crash point armed.
 
 ``python -m tests.graph.crash_driver [--small-chunks] POINT[:N] [pankg arguments...]`` runs ``pankg`` with those
-arguments and SIGKILLs itself the N-th time (default: the first) the store reaches POINT (:mod:`graph.faults`:
+arguments and SIGKILLs itself the N-th time (default: the first) the store reaches POINT (:mod:`graph.store.faults`:
 ``stage``, ``swap``, ``swapped``, ``drop``, ``release``). If it never does, the command runs to its end as
 usual. Only this module arms the points: ``pankg`` itself has no setting that does.
 
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import sys
 
-import graph.bulk
-from graph import faults
+import graph.store.bulk
+from graph.store import faults
 from pankg.cli import app
 
 
 def main(argv: list[str]) -> None:
     if argv[0] == "--small-chunks":
-        graph.bulk.CHUNK_QUADS, graph.bulk.SMALL_BYTES = 5_000, 0
+        graph.store.bulk.CHUNK_QUADS, graph.store.bulk.SMALL_BYTES = 5_000, 0
         argv = argv[1:]
     where, *args = argv
     try:

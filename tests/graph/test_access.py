@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from graph import entities as e
-from graph.access import Entitlement, level, parse, released, restricted_key
-from graph.model import RdfModel
-from graph.store import GraphStore
+from graph.model import entities as e
+from graph.model.access import Entitlement, level, parse, released, restricted_key
+from graph.model.writer import RdfModel
+from graph.store.embedded import GraphStore
 
 TODAY = dt.date(2026, 6, 1)
 LATER = dt.date(2027, 1, 1)
@@ -110,10 +110,10 @@ def test_scopes_see_public_plus_what_they_hold_only_data_managers_the_meta_graph
     # staff tokens are the facility's data managers: they read what the CLI reads, with its union fast path
     assert store.meta in store.graphs(staff) and store.meta in store.graphs("all")
     assert all(store.meta not in store.graphs(s) for s in ("public", Entitlement(groups=frozenset({"esrf-ma1"}))))
-    with store.reading(staff) as options:
-        assert options == {"use_default_graph_as_union": True}
-    with store.reading(Entitlement(groups=frozenset({"esrf-ma1"}))) as options:
-        assert "use_default_graph_as_union" not in options and len(options["default_graph"]) == 2
+    with store.reading(staff) as dataset:
+        assert dataset.union and dataset.default_graphs is None and dataset.named_graphs is None
+    with store.reading(Entitlement(groups=frozenset({"esrf-ma1"}))) as dataset:
+        assert not dataset.union and dataset.default_graphs is not None and len(dataset.default_graphs) == 2
 
 
 def test_release_moves_ended_embargoes_into_the_public_graph() -> None:
@@ -128,7 +128,7 @@ def test_release_moves_ended_embargoes_into_the_public_graph() -> None:
     info = store.sources[changed[0].iri]
     assert "restricted:esrf-ma1@2027-01-01" not in {g.access_key for g in info.graphs}
     public = next(g for g in info.graphs if g.access == "public")
-    assert public.triples == store._count_graph(public.iri)
+    assert public.triples == store.count_graph(public.iri)
     store.release(LATER + dt.timedelta(days=30))
     assert titles(store, "public") == {"Open data", "Group secret", "Team secret"}
     assert titles(store, "all") == {"Open data", "Group secret", "Team secret", "Staff secret"}
@@ -212,7 +212,7 @@ def test_release_publishes_a_graph_read_by_several_groups() -> None:
 def test_a_store_registered_by_an_earlier_version_keeps_its_groups(tmp_path: Path) -> None:
     """An earlier version recorded one raw group per graph, commas and all: it reads back as that one group."""
     with loaded(tmp_path / "store") as store:
-        store._store.update(  # what an earlier version wrote for a group named "team,x"
+        store.raw_update(  # what an earlier version wrote for a group named "team,x"
             f'DELETE {{ GRAPH <{store.meta}> {{ ?g <https://w3id.org/pankg/ontology#accessGroup> "esrf-ma1" }} }} '
             f'INSERT {{ GRAPH <{store.meta}> {{ ?g <https://w3id.org/pankg/ontology#accessGroup> "team,x" }} }} '
             f'WHERE {{ GRAPH <{store.meta}> {{ ?g <https://w3id.org/pankg/ontology#accessGroup> "esrf-ma1" }} }}'

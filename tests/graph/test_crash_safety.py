@@ -2,7 +2,7 @@
 load or as it is after it; the store opens, and a rerun of the same load completes with the after-load content.
 
 Each crash runs the command line in a subprocess (``tests/graph/crash_driver.py``) that kills itself at a named
-point of the write (:mod:`graph.faults`), so each point is hit every time, not by sleeping and hoping:
+point of the write (:mod:`graph.store.faults`), so each point is hit every time, not by sleeping and hoping:
 
 - ``stage``: the fifth chunk of the new graphs is in the store, the other writer busy with the next, nothing
   registered (expect: before); the driver stages in bulk-loaded chunks of 5,000 quads, so a small demo stages
@@ -27,10 +27,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
-from graph.store import GraphStore
+from graph.query.formats import RdfSyntax, ResultsSyntax
+from graph.store.embedded import GraphStore
 from loaders.base import load
 from loaders.demo import DemoCatalogue, DemoSource
 from tests.helpers import ROOT
@@ -54,9 +54,9 @@ def state(path: Path, *, collect: bool = False) -> State:
         if collect:
             store.collect()
             ours = store.minter.minted("graph", "")
-            named = {g.value for g in store._store.named_graphs() if g.value.startswith(ours)}
+            named = {g for g in store.named_graphs() if g.startswith(ours)}
             assert named == {g.iri for info in store.sources.values() for g in info.graphs}
-            assert store._clean  # the next read goes through the union graph
+            assert store.is_clean  # the next read goes through the union graph
         sources = frozenset(
             (info.kind, info.location, info.content_hash, info.next_release,
              tuple(sorted((g.access_key, g.access, g.triples) for g in info.graphs)))
@@ -64,7 +64,7 @@ def state(path: Path, *, collect: bool = False) -> State:
         )
         keys = {g.iri: g.access_key for info in store.sources.values() for g in info.graphs}
         table = store.serialize("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                ox.QueryResultsFormat.TSV, ox.RdfFormat.N_TRIPLES, "all")
+                                ResultsSyntax.TSV, RdfSyntax.N_TRIPLES, "all")
     quads = set()
     for line in table.decode().splitlines()[1:]:
         graph, triple = line.split("\t", 1)

@@ -13,10 +13,10 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from graph.datacite_export import UNAVAILABLE, export_record
-from graph.datacite_xml_writer import to_bytes
 from graph.errors import NotFound
-from graph.store import GraphStore
+from graph.exports.datacite import UNAVAILABLE, export_record
+from graph.exports.datacite_xml import to_bytes
+from graph.store.embedded import GraphStore
 from loaders.datacite_xml import read_xml
 from pankg.cli import app
 from tests.helpers import SHARED

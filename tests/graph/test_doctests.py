@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["graph.nt", "graph.nterms", "graph.iris", "graph.model", "graph.units", "loaders.records"])
+@pytest.mark.parametrize("module", ["graph.model.nt", "graph.model.nterms", "graph.model.iris", "graph.model.writer", "graph.model.units", "loaders.records"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0

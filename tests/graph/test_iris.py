@@ -6,7 +6,7 @@ import string
 import pytest
 
 from graph.errors import RecordInvalid
-from graph.iris import Minter, doi_iri, global_pid_iri, orcid_iri, panet_iri, ror_iri
+from graph.model.iris import Minter, doi_iri, global_pid_iri, orcid_iri, panet_iri, ror_iri
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_minted_pids_are_percent_encoded_exactly_as_urllib_does() -> None:
     made of every printable ASCII character, "%" included, and non-ASCII text."""
     from urllib.parse import quote
 
-    from graph.iris import _SAFE
+    from graph.model.iris import _SAFE
 
     rng = random.Random(7)
     alphabet = string.printable + "é%/#<>ü漢"

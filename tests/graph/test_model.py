@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyoxigraph as ox
 import pytest
 
-from graph import entities as e
-from graph.access import level
 from graph.errors import RecordInvalid
-from graph.model import RdfModel
+from graph.model import entities as e
+from graph.model.access import level
+from graph.model.writer import RdfModel
+from graph.query.formats import RdfSyntax
+from graph.store import rdf_input
 
 TODAY = dt.date(2026, 11, 21)
 PANKG = "https://w3id.org/pankg/ontology#"
@@ -19,12 +20,12 @@ BASE = "https://w3id.org/pankg/id/"
 
 def graph_of(*items: object, access: str | None = None) -> set[tuple[str, str, str]]:
     """The triples of the entities, parsed back by oxigraph (so the N-Triples text is checked too); ``access``
-    is a level (``public``/``restricted``: any restricted key, :mod:`graph.access`)."""
+    is a level (``public``/``restricted``: any restricted key, :mod:`graph.model.access`)."""
     model = RdfModel(as_of=TODAY)
     lines = [f"{s} {p} {o} ." for item in items for s, p, o, acc in model.quads(item) if access in (None, level(acc))]
     return {
         (t.subject.value, t.predicate.value, t.object.value)
-        for t in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
+        for t in rdf_input.triples("\n".join(lines).encode(), RdfSyntax.N_TRIPLES)
     }
 
 

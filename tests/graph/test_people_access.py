@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 
-from graph import entities as e
-from graph import people_rdf
-from graph.model import RdfModel
+from graph.model import entities as e
+from graph.model import people_rdf
+from graph.model.writer import RdfModel
 
 TODAY = dt.date(2026, 11, 21)
 LATER = TODAY + dt.timedelta(days=400)

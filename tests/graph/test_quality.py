@@ -6,19 +6,19 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 from pyshacl import validate as pyshacl_validate
 from rdflib.compare import isomorphic
 
-from graph import entities as e
 from graph.errors import NotFound
-from graph.model import RdfModel
-from graph.quality import QualityReport, validate
-from graph.quality_export import parse_chunk
-from graph.shapes import SEVERITIES, load_shapes
-from graph.store import GraphStore
+from graph.model import entities as e
+from graph.model.writer import RdfModel
+from graph.quality.chunks import parse_chunk
+from graph.quality.report import QualityReport, validate
+from graph.quality.shapes import SEVERITIES, load_shapes
+from graph.query.formats import RdfSyntax, ResultsSyntax
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
 from loaders.base import load
 from loaders.demo import DemoCatalogue
@@ -47,7 +47,7 @@ def sparql_nodes(store: GraphStore, where: str) -> list[str]:
 
 def load_turtle(store: GraphStore, path: Path, text: str) -> None:
     path.write_text(text)
-    (source,) = LOADERS["rdf"]([str(path)], False)
+    (source,) = LOADERS["rdf"]([str(path)])
     load(store, source, as_of=TODAY)
 
 
@@ -92,7 +92,7 @@ def test_chunks_parse_like_rdflib_parses_them() -> None:
     quads = [("<https://example.org/s>", f"<https://example.org/p{n}>", o, "public") for n, o in enumerate(tricky)]
     store.replace_source("test", "test:tricky", "1", quads)
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (?s = <https://example.org/s>) }"
-    data = store.serialize(query, ox.QueryResultsFormat.JSON, ox.RdfFormat.N_TRIPLES)
+    data = store.serialize(query, ResultsSyntax.JSON, RdfSyntax.N_TRIPLES)
     ours = parse_chunk(data, [])
     theirs = rdflib.Graph().parse(data=data.decode(), format="nt")
     assert len(ours) == len(tricky) and isomorphic(ours, theirs)
@@ -173,8 +173,8 @@ def test_the_chunked_run_finds_what_pyshacl_finds_on_the_whole_graph() -> None:
     load(store, demo_source(60, seed=3), as_of=TODAY)
     ours = {(f.kind.iri, x) for f in validate(store, examples=100_000, chunk=11).findings for x in f.examples}
     whole = rdflib.Graph()
-    whole.parse(data=store.serialize("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ox.QueryResultsFormat.JSON,
-                                     ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    whole.parse(data=store.serialize("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ResultsSyntax.JSON,
+                                     RdfSyntax.N_TRIPLES).decode(), format="nt")
     _, report, _ = pyshacl_validate(whole, shacl_graph=load_shapes().graph, advanced=True, allow_warnings=True)
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     theirs = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.quality import QualityReport, validate
-from graph.store import GraphStore
+from graph.quality.report import QualityReport, validate
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
 from loaders.base import load
 from tests.helpers import TODAY
@@ -41,7 +41,7 @@ def _report(catalogues: Path) -> QualityReport:
     """The SciCat live seed and the ICAT example dumps in one store, validated once for all the tests."""
     store = GraphStore()
     for kind, folder in (("scicat", "scicatlive"), ("icat", "icat")):
-        for source in LOADERS[kind]([str(catalogues / folder)], False):
+        for source in LOADERS[kind]([str(catalogues / folder)]):
             load(store, source, as_of=TODAY)
     return validate(store, examples=1000)
 
@@ -93,7 +93,7 @@ def test_icat_two_parameters_of_one_name_are_two_nodes(report: QualityReport, ca
     # sample_temperature_c and sample_temperature_k share the name). They were once one node with two values
     # (two violations); now the second is "Sample temperature~2" and the reference catalogues break no shape.
     store = GraphStore()
-    for source in LOADERS["icat"]([str(catalogues / "icat")], False):
+    for source in LOADERS["icat"]([str(catalogues / "icat")]):
         load(store, source, as_of=TODAY)
     node = (
         "https://w3id.org/pankg/id/parameter/"

@@ -1,4 +1,4 @@
-"""graph.rdf_input: RDF/XML is read by expat before oxigraph sees it; DTDs, cut-off XML and remote JSON-LD
+"""graph.store.rdf_input: RDF/XML is read by expat before oxigraph sees it; DTDs, cut-off XML and remote JSON-LD
 contexts are refused with an error naming the file."""
 
 from __future__ import annotations
@@ -6,11 +6,12 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from graph import rdf_input
 from graph.errors import RecordInvalid
+from graph.query.formats import RdfSyntax
+from graph.query.terms import Triple
+from graph.store import rdf_input
 
 RDF_OPEN = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             'xmlns:ex="http://example.org/">\n')
@@ -28,8 +29,8 @@ EXTERNAL = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY x SYSTEM "fil
             + '  <rdf:Description rdf:about="http://example.org/a"><ex:p>&x;</ex:p></rdf:Description>\n</rdf:RDF>\n')
 
 
-def quads(data: rdf_input.Input, fmt: ox.RdfFormat = ox.RdfFormat.RDF_XML, name: str = "in.rdf") -> list[ox.Quad]:
-    return list(rdf_input.parse(data, fmt, name=name))
+def quads(data: rdf_input.Input, fmt: RdfSyntax = RdfSyntax.RDF_XML, name: str = "in.rdf") -> list[Triple]:
+    return list(rdf_input.triples(data, fmt, name=name))
 
 
 def test_plain_rdf_xml_parses_from_bytes_and_from_a_file(tmp_path: Path) -> None:
@@ -90,18 +91,18 @@ def test_a_remote_json_ld_context_is_named_and_never_fetched(tmp_path: Path,
     path = tmp_path / "remote.jsonld"
     path.write_text(f'{{"@context": ["{context}"], "@id": "http://example.org/a", "name": "x"}}')
     with pytest.raises(RecordInvalid) as caught:
-        quads(path, ox.RdfFormat.JSON_LD, name=str(path))
+        quads(path, RdfSyntax.JSON_LD, name=str(path))
     assert str(caught.value) == (f"file {path}: its JSON-LD @context {context} is remote, and pankg never fetches a "
                                  'context: put the context\'s object in the file instead ("@context": {...})')
     assert hits == []
     inline = '{"@context": {"name": "http://schema.org/name"}, "@id": "http://example.org/a", "name": "x"}'
-    assert len(quads(inline.encode(), ox.RdfFormat.JSON_LD)) == 1
+    assert len(quads(inline.encode(), RdfSyntax.JSON_LD)) == 1
 
 
 def test_other_syntax_errors_keep_oxigraphs_line() -> None:
     with pytest.raises(RecordInvalid, match=r"file x\.ttl: not valid Turtle: .*line 2"):
         quads(b'<http://e.org/a> <http://e.org/p> "one" .\n<http://e.org/b> <http://e.org/p> "tw',
-              ox.RdfFormat.TURTLE, name="x.ttl")
+              RdfSyntax.TURTLE, name="x.ttl")
 
 
 def test_the_docstring_examples_run() -> None:

@@ -6,14 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from graph import registry
-from graph.entities import Dataset, Parameter
 from graph.errors import QueryError, RecordInvalid, StoreError, StoreLocked
-from graph.model import Quad, RdfModel
-from graph.store import GraphStore
+from graph.model.entities import Dataset, Parameter
+from graph.model.writer import Quad, RdfModel
+from graph.store.embedded import GraphStore
 
 TODAY = dt.date(2026, 11, 21)
 TITLES = "SELECT ?t WHERE { ?d <http://purl.org/dc/terms/title> ?t } ORDER BY ?t"
@@ -78,17 +76,17 @@ def test_a_load_that_fails_half_way_leaves_everything_as_it_was(store: GraphStor
         store.replace_source("demo", "x", "h2", failing())
     assert snapshot(store) == before
     assert store.sources == sources_before
-    assert len(list(store._store.named_graphs())) == 3  # no staged graph is left behind
+    assert len(store.named_graphs()) == 3  # no staged graph is left behind
 
 
 @pytest.mark.parametrize("small_bytes", [0, 4 << 20], ids=["bulk_load", "load"])
 def test_a_failure_after_several_chunks_leaves_nothing_either(
     store: GraphStore, monkeypatch: pytest.MonkeyPatch, small_bytes: int
 ) -> None:
-    import graph.bulk
+    import graph.store.bulk
 
-    monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 100)
-    monkeypatch.setattr(graph.bulk, "SMALL_BYTES", small_bytes)
+    monkeypatch.setattr(graph.store.bulk, "CHUNK_QUADS", 100)
+    monkeypatch.setattr(graph.store.bulk, "SMALL_BYTES", small_bytes)
     store.replace_source("demo", "x", "h1", quads_of(datasets(30)))
     before = snapshot(store)
 
@@ -102,10 +100,10 @@ def test_a_failure_after_several_chunks_leaves_nothing_either(
 
 
 def test_readers_never_see_a_half_written_load(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.bulk
+    import graph.store.bulk
 
-    monkeypatch.setattr(graph.bulk, "CHUNK_QUADS", 1000)
-    monkeypatch.setattr(graph.bulk, "SMALL_BYTES", 0)  # the on-disk bulk path, the one with no transaction
+    monkeypatch.setattr(graph.store.bulk, "CHUNK_QUADS", 1000)
+    monkeypatch.setattr(graph.store.bulk, "SMALL_BYTES", 0)  # the on-disk bulk path, the one with no transaction
     store.replace_source("demo", "x", "h1", quads_of(datasets(40)))
     before = snapshot(store)
     seen: list[tuple[int, int, list[list[str]]]] = []
@@ -117,7 +115,7 @@ def test_readers_never_see_a_half_written_load(store: GraphStore, monkeypatch: p
             # three or more are in the store.
             if n in (10, 7 * 1000 + 10):
                 seen.append(snapshot(store))
-                staged_quads.append(len(store._store))
+                staged_quads.append(store.total_quads())
             yield quad
 
     store.replace_source("demo", "x", "h2", watched())
@@ -164,11 +162,11 @@ def test_leftovers_of_a_crashed_load_are_collected_on_open(tmp_path: Path) -> No
         store.replace_source("demo", "x", "h", quads_of(datasets(5)))
         before = snapshot(store)
         # what a process killed in the middle of staging leaves: a graph nobody registered
-        store._store.add(ox.Quad(ox.NamedNode("https://e/s"), ox.NamedNode("https://e/p"), ox.Literal("o"),
-                                 ox.NamedNode("https://w3id.org/pankg/id/graph/demo.dead.v9.public")))
+        store.raw_update('INSERT DATA { GRAPH <https://w3id.org/pankg/id/graph/demo.dead.v9.public> '
+                         '{ <https://e/s> <https://e/p> "o" } }')
     with GraphStore(tmp_path / "kg") as store:
         assert snapshot(store) == before
-        assert len(list(store._store.named_graphs())) == 2
+        assert len(store.named_graphs()) == 2
 
 
 def test_a_second_process_gets_a_clear_error(tmp_path: Path) -> None:
@@ -176,7 +174,7 @@ def test_a_second_process_gets_a_clear_error(tmp_path: Path) -> None:
     import sys
 
     with GraphStore(tmp_path / "kg"):
-        code = f"from graph.store import GraphStore; GraphStore({str(tmp_path / 'kg')!r})"
+        code = f"from graph.store.embedded import GraphStore; GraphStore({str(tmp_path / 'kg')!r})"
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                 cwd=Path(__file__).resolve().parents[2])
     assert result.returncode != 0
@@ -207,11 +205,11 @@ def test_a_store_refuses_to_open_under_another_base_iri(tmp_path: Path) -> None:
 
 
 def test_graphs_pankg_did_not_write_are_left_alone(tmp_path: Path) -> None:
-    foreign = ox.NamedNode("https://example.org/my-own-graph")
+    foreign = "https://example.org/my-own-graph"
     with GraphStore(tmp_path / "kg") as store:
-        store._store.add(ox.Quad(ox.NamedNode("https://e/s"), ox.NamedNode("https://e/p"), ox.Literal("o"), foreign))
+        store.raw_update(f'INSERT DATA {{ GRAPH <{foreign}> {{ <https://e/s> <https://e/p> "o" }} }}')
     with GraphStore(tmp_path / "kg") as store:
-        assert store._store.contains_named_graph(foreign)
+        assert store.has_graph(foreign)
 
 
 def test_a_failure_after_staging_leaves_no_graph_behind(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,9 +221,9 @@ def test_a_failure_after_staging_leaves_no_graph_behind(store: GraphStore, monke
 
     with pytest.raises(RuntimeError, match="release hint"):
         store.replace_source("demo", "x", "h2", quads_of(datasets(30, "late")), next_release=broken_release)
-    assert len(list(store._store.named_graphs())) == 2  # meta + the one current graph: the stage is gone
+    assert len(store.named_graphs()) == 2  # meta + the one current graph: the stage is gone
     store.replace_source("other", "y", "h1", quads_of(datasets(3, "other")))
-    assert store._clean  # the union fast path is safe to use again ...
+    assert store.is_clean  # the union fast path is safe to use again ...
     _, titles = store.query(TITLES)
     assert not any(row[0].value.startswith("late") for row in titles)  # ... and shows nothing unregistered
     assert snapshot(store)[0] > before[0]
@@ -240,6 +238,6 @@ def test_a_failed_first_load_leaves_an_empty_store_empty(store: GraphStore) -> N
 
     with pytest.raises(RecordInvalid):
         store.replace_source("demo", "x", "h1", failing())
-    assert len(store._store) == 0
+    assert store.total_quads() == 0
     store.replace_source("demo", "x", "h1", quads_of(datasets(3)))
-    assert registry.read_base(store._store) == store.minter.base
+    assert store.recorded_base() == store.minter.base

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.technique_names import TechniqueNames, Term, acronyms, normalize
+from graph.techniques.names import TechniqueNames, Term, acronyms, normalize
 
 P = "http://purl.org/pan-science/PaNET/"
 TERMS = [
@@ -98,7 +98,7 @@ def test_normalization_and_acronyms() -> None:
 
 
 def test_the_model_resolves_names_and_leaves_identifiers_alone(names: TechniqueNames) -> None:
-    from graph.model import RdfModel
+    from graph.model.writer import RdfModel
 
     model = RdfModel(techniques=names)
     assert model.technique("SAXS") == f"<{P}PaNET01188>"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.units import UnknownUnit, make_parameter, to_si
+from graph.model.units import UnknownUnit, make_parameter, to_si
 
 
 def test_same_energy_in_different_units_compares_equal() -> None:

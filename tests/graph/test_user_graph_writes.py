@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
-from graph.store import GraphStore
-from graph.updates import KIND, UpdateRefused, apply_update
+from graph.store.embedded import DEFAULT_GRAPH, GraphStore
+from graph.store.updates import KIND, UpdateRefused, apply_update
 
 NOTES = "http://notes.example.org/g"
 
 
 def held(store: GraphStore, graph: str = NOTES) -> set[str]:
-    return {str(q.triple) for q in store._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+    return {f"{s} {p} {o}" for s, p, o, _ in store.quads(graph=graph)}
 
 
 def count(store: GraphStore, graph: str = NOTES) -> int:
@@ -49,4 +48,4 @@ def test_insert_data_into_the_default_graph_is_refused_and_changes_nothing() -> 
     store = GraphStore()
     with pytest.raises(UpdateRefused):
         apply_update(store, "INSERT DATA { <http://ex.org/a> <http://ex.org/p> 1 }")
-    assert len(store._store) == 0 or not any(True for _ in store._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert store.total_quads() == 0 or not any(True for _ in store.quads(graph=DEFAULT_GRAPH))

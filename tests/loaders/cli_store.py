@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 from click.testing import Result
 from typer.testing import CliRunner
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore, StoredQuad
 from pankg.cli import app
 
 runner = CliRunner()
@@ -29,10 +28,10 @@ def seeded_store(tmp_path: Path) -> Path:
     return data
 
 
-def everything(data: Path) -> set[ox.Quad]:
+def everything(data: Path) -> set[StoredQuad]:
     """Every quad of the store at ``data`` (meta graph included): equal before and after means unchanged."""
     with GraphStore(data) as store:
-        return set(store._store)
+        return set(store.quads())
 
 
 def refused(result: Result, *fragments: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from graph.relations import RELATION_TYPES
+from graph.model.relations import RELATION_TYPES
 from loaders.datacite_map import CONTRIBUTOR_TYPES, DATE_TYPES, DESCRIPTION_TYPES, RESOURCE_TYPES, TITLE_TYPES
 from tests.loaders.fuzz_cases import Broken, Case, Named, breaking, dumps, xml_clean
 from tests.loaders.fuzz_values import datetimes, day, doi, number, optional, orcid, text, url, words

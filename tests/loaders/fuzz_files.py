@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pyoxigraph as ox
 from hypothesis import strategies as st
 
+from graph.query.formats import RdfSyntax, serialize_triples
+from graph.store import rdf_input
 from tests.loaders import fuzz_datacite, fuzz_icat, fuzz_records
 from tests.loaders.fuzz_cases import Case
 from tests.loaders.nexus_files import saxs_entry, write_nexus
@@ -41,20 +42,19 @@ def _one_file(kind: str, strategy: st.SearchStrategy[Case]) -> st.SearchStrategy
         lambda item: Seed(kind, item[0], item[1])))
 
 
-RDF_SYNTAXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-                ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-                ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
+RDF_SYNTAXES = {".ttl": RdfSyntax.TURTLE, ".nt": RdfSyntax.N_TRIPLES, ".nq": RdfSyntax.N_QUADS,
+                ".trig": RdfSyntax.TRIG, ".rdf": RdfSyntax.RDF_XML, ".owl": RdfSyntax.RDF_XML,
+                ".xml": RdfSyntax.RDF_XML, ".jsonld": RdfSyntax.JSON_LD}
 
 
 @cache
 def rdf_seed(suffix: str) -> bytes:
     """The mini PaNET (labels with languages, blank-node-free) in one RDF syntax; quads in a named graph."""
-    triples = list(ox.parse(MINI, format=ox.RdfFormat.TURTLE))
+    triples = list(rdf_input.triples(MINI.encode(), RdfSyntax.TURTLE))
     fmt = RDF_SYNTAXES[suffix]
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        graph = ox.NamedNode("https://example.org/graph")
-        return bytes(ox.serialize([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples], format=fmt))
-    return bytes(ox.serialize(triples, format=fmt))
+    if fmt in (RdfSyntax.N_QUADS, RdfSyntax.TRIG):
+        return serialize_triples(triples, fmt, graph="https://example.org/graph")
+    return serialize_triples(triples, fmt)
 
 
 @cache

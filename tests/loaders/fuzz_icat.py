@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from graph.relations import RELATION_TYPES
+from graph.model.relations import RELATION_TYPES
 from tests.loaders.fuzz_cases import Broken, Case, Named, breaking, xml_clean
 from tests.loaders.fuzz_values import (
     count,

@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from graph.iris import orcid_check_digit
+from graph.model.iris import orcid_check_digit
 
 ODD_TEXTS = (
     "", " ", "\t\n", "\x00", "a\x00b", "\u202eevil", "\ufeffbom", "e\u0301", "😀", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "<&>\"'", "\\", "\\u0000",

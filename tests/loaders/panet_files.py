@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
-from loaders.base import LoadReport, load
+from loaders.base import DEFAULT_OPTIONS, LoadOptions, LoadReport, load
 
 P = "http://purl.org/pan-science/PaNET/"
 PANKG = "https://w3id.org/pankg/ontology#"
@@ -58,8 +58,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def load_panet(store: GraphStore, location: str | Path, force: bool = False) -> LoadReport:
-    (source,) = LOADERS["panet"]([str(location)], False)
+def load_panet(store: GraphStore, location: str | Path, force: bool = False,
+               options: LoadOptions = DEFAULT_OPTIONS) -> LoadReport:
+    (source,) = LOADERS["panet"]([str(location)], options)
     return load(store, source, force=force)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from graph.store import GraphStore, Scope
+from graph.store.embedded import GraphStore, Scope
 from pankg.app import create_app
 
 TEAM, OTHER = "people-team-token", "people-other-token"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.stats import stats
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import stats
 from loaders import LOADERS
 from loaders.base import load
 from tests.helpers import TODAY
@@ -15,7 +15,7 @@ FOLDERS = {"scicat": "scicatlive", "icat": "icat", "panosc": "panosc"}
 
 def load_all(store: GraphStore, catalogues: Path, force: bool) -> None:
     for kind, folder in FOLDERS.items():
-        for source in LOADERS[kind]([str(catalogues / folder)], False):
+        for source in LOADERS[kind]([str(catalogues / folder)]):
             load(store, source, as_of=TODAY, force=force)
 
 

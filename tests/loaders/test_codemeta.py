@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from graph.entities import AnalysisRun
 from graph.errors import RecordInvalid
-from graph.model import RdfModel
-from graph.store import GraphStore
+from graph.model.entities import AnalysisRun
+from graph.model.writer import RdfModel
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import TODAY
 from tests.loaders.test_crossref import data_triples
 
@@ -27,7 +27,7 @@ BOETTIGER = "https://orcid.org/0000-0002-1642-628X"
 
 
 def load_codemeta(store: GraphStore, *paths: Path, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in LOADERS["codemeta"]([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in LOADERS["codemeta"]([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str, scope: str = "all") -> bool:
@@ -138,7 +138,7 @@ def test_reloading_changes_nothing(shared: Path, store: GraphStore) -> None:
     count = store.count()
     (again,) = load_codemeta(store, path)
     assert first.changed and not again.changed and store.count() == count
-    (forced,) = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["codemeta"]([str(path)], False)]
+    (forced,) = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["codemeta"]([str(path)])]
     assert forced.changed and store.count() == count
 
 
@@ -146,6 +146,7 @@ def test_reloading_changes_nothing(shared: Path, store: GraphStore) -> None:
     ({"name": None}, "#2", "name"),
     ({"name": ["a", "list"]}, "#2", "name"),
     ({"license": "MIT License"}, "bad", "license"),
+    ({"license": "MIT-License"}, "bad", "license"),  # shaped like an id, but SPDX has none such
     ({"codeRepository": "not a url"}, "bad", "codeRepository"),
     ({"author": [{"@type": "Person", "email": "x@example.org"}]}, "bad", "author[1].familyName"),
     ({"@type": "Dataset"}, "bad", "@type"),
@@ -175,3 +176,8 @@ def test_malformed_json_loads_nothing(tmp_path: Path, store: GraphStore) -> None
         with pytest.raises(RecordInvalid, match="not valid JSON") as caught:
             load_codemeta(store, path, lenient=lenient)
         assert caught.value.file == str(path)
+
+
+def test_an_spdx_id_is_written_as_spdx_spells_it(tmp_path: Path, store: GraphStore) -> None:
+    load_codemeta(store, write(tmp_path, {"@type": "SoftwareSourceCode", "name": "x", "license": "bsd-3-clause"}))
+    assert ask(store, "?s schema:name 'x' ; dcterms:license <https://spdx.org/licenses/BSD-3-Clause>")

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from graph.errors import RecordInvalid
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import TODAY
 from tests.loaders.test_scicat import dataset, write
 
@@ -73,7 +73,7 @@ def answer(*works: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_crossref(store: GraphStore, *paths: Path, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in LOADERS["crossref"]([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in LOADERS["crossref"]([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def data_triples(store: GraphStore) -> int:
@@ -125,13 +125,13 @@ def test_a_citation_is_found_from_the_dataset_side_and_counted_once(tmp_path: Pa
     write(tmp_path, "Dataset.json", [dataset("ds-1")])
     write(tmp_path, "PublishedData.json", [{"_id": "10.5072/ESRF-ES-1", "title": "Data", "creator": ["Ada Lovelace"],
                                             "publicationYear": 2025, "pidArray": ["ds-1"]}])
-    for source in LOADERS["scicat"]([str(tmp_path / "Dataset.json"), str(tmp_path / "PublishedData.json")], False):
+    for source in LOADERS["scicat"]([str(tmp_path / "Dataset.json"), str(tmp_path / "PublishedData.json")]):
         load(store, source, as_of=TODAY)
     datacite = write(tmp_path / "..", "dc.json", {"data": {"id": "10.5072/esrf-es-1", "type": "dois", "attributes": {
         "doi": "10.5072/esrf-es-1", "titles": [{"title": "Data"}], "types": {"resourceTypeGeneral": "Dataset"},
         "relatedIdentifiers": [{"relatedIdentifier": "10.1107/S2059798326000001", "relatedIdentifierType": "DOI",
                                 "relationType": "IsCitedBy"}]}}})
-    for source in LOADERS["datacite"]([str(datacite)], False):
+    for source in LOADERS["datacite"]([str(datacite)]):
         load(store, source, as_of=TODAY)
     crossref_dir = tmp_path / "crossref"
     crossref_dir.mkdir()
@@ -150,7 +150,7 @@ def test_a_citation_is_found_from_the_dataset_side_and_counted_once(tmp_path: Pa
 
 def test_people_merge_by_orcid_across_sources_and_never_by_name(tmp_path: Path, store: GraphStore) -> None:
     write(tmp_path, "Dataset.json", [dataset("ds-1", orcidOfOwner=CARBERRY, owner="Josiah Carberry")])
-    for source in LOADERS["scicat"]([str(tmp_path / "Dataset.json")], False):
+    for source in LOADERS["scicat"]([str(tmp_path / "Dataset.json")]):
         load(store, source, as_of=TODAY)
     (tmp_path / "cr").mkdir()
     load_crossref(store, write(tmp_path / "cr", "work.json", answer(work())))
@@ -158,7 +158,7 @@ def test_people_merge_by_orcid_across_sources_and_never_by_name(tmp_path: Path, 
         {"@type": "Person", "@id": f"http://orcid.org/{CARBERRY}", "givenName": "Josiah", "familyName": "Carberry",
          "affiliation": {"@type": "Organization", "@id": "https://ror.org/02550n020", "name": "ESRF"}},
         {"@type": "Person", "givenName": "Ada", "familyName": "Lovelace", "affiliation": "Analytical Engine Lab"}]}
-    for source in LOADERS["codemeta"]([str(_codemeta(tmp_path, codemeta))], False):
+    for source in LOADERS["codemeta"]([str(_codemeta(tmp_path, codemeta))]):
         load(store, source, as_of=TODAY)
     ds = f"<{store.minter.iri('dataset', 'ds-1')}>"
     sw = f"<{store.minter.iri('software', 'lysotools')}>"
@@ -184,7 +184,7 @@ def test_reloading_changes_nothing(tmp_path: Path, store: GraphStore) -> None:
     count = store.count()
     (again,) = load_crossref(store, path)
     assert first.changed and not again.changed and store.count() == count
-    (forced,) = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["crossref"]([str(path)], False)]
+    (forced,) = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["crossref"]([str(path)])]
     assert forced.changed and store.count() == count
 
 

@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import pytest
 
-from graph.relations import RELATION_TYPES, STANDARD_RELATIONS
-from graph.store import GraphStore
+from graph.model.relations import RELATION_TYPES, STANDARD_RELATIONS
+from graph.store.embedded import GraphStore
 from loaders import LOADERS, scicat
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import TODAY
 from tests.loaders.test_scicat import dataset, write
 
@@ -28,7 +28,7 @@ KERNEL = "http://datacite.org/schema/kernel-4"
 
 
 def load_paths(store: GraphStore, *paths: Path | str, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in LOADERS["datacite"]([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in LOADERS["datacite"]([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str) -> bool:
@@ -223,7 +223,7 @@ def test_loading_twice_changes_nothing(shared: Path, store: GraphStore) -> None:
     assert len(first) == len(again) == 9
     assert all(r.changed for r in first) and not any(r.changed for r in again)
     assert store.count() == count
-    forced = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["datacite"]([str(folder)], False)]
+    forced = [load(store, s, as_of=TODAY, force=True) for s in LOADERS["datacite"]([str(folder)])]
     assert all(r.changed for r in forced) and store.count() == count
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import RecordInvalid
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from tests.loaders.test_datacite import KERNEL, ask, load_paths, related, xml_record
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
@@ -86,8 +86,8 @@ def test_an_unknown_relation_type_names_record_and_field(tmp_path: Path, store: 
 
 
 @pytest.mark.parametrize("attributes,field,message", [
-    ({"creators": "Ada"}, "creators", "expected a list, got str"),
-    ({"publicationYear": ["2020"]}, "publicationYear", "expected text, got list"),
+    ({"creators": "Ada"}, "creators", "expected a list, got text 'Ada'"),
+    ({"publicationYear": ["2020"]}, "publicationYear", "expected text, got a list"),
     ({"publicationYear": "twenty"}, "publicationYear", "not a year"),
     ({"titles": [{"title": "T", "lang": "en_GB!"}]}, "titles[1].lang", "not a language tag"),
     ({"dates": [{"date": "2020", "dateType": "Published"}]}, "dates[1].dateType", "not a DataCite dateType"),

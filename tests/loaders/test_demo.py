@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph import entities as e
-from graph.iris import orcid_iri
-from graph.stats import entity_counts
-from graph.store import GraphStore
+from graph.model import entities as e
+from graph.model.iris import orcid_iri
+from graph.store.embedded import GraphStore
+from graph.store.stats import entity_counts
 from loaders.base import load
 from loaders.demo import DemoCatalogue, fake_orcid
 from tests.helpers import TODAY, demo_source

@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.errors import RecordInvalid
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from tests.loaders import fuzz_datacite, fuzz_icat, fuzz_records
 from tests.loaders.fuzz_cases import Case
 from tests.loaders.fuzz_checks import (

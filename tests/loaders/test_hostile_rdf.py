@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
+from graph.query.formats import RdfSyntax, serialize_triples
+from graph.store import rdf_input
 from tests.graph.test_rdf_input import EXTERNAL, LAUGHS, PLAIN
 from tests.loaders.cli_store import everything, pankg, refused, seeded_store
 from tests.loaders.panet_files import MINI
@@ -24,7 +25,7 @@ def _no_reasoner(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def mini_panet_rdf_xml() -> str:
-    return ox.serialize(ox.parse(MINI, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.RDF_XML).decode()
+    return serialize_triples(rdf_input.triples(MINI.encode(), RdfSyntax.TURTLE), RdfSyntax.RDF_XML).decode()
 
 
 @pytest.mark.parametrize("kind,name", [("rdf", "laughs.rdf"), ("rdf", "laughs.owl"), ("panet", "laughs.owl")])

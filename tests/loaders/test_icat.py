@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.stats import entity_counts
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import entity_counts
 from loaders import icat
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import TODAY
 
 P = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pankg: <https://w3id.org/pankg/ontology#>
@@ -25,7 +25,7 @@ FAR = (TODAY + dt.timedelta(days=400)).isoformat()
 
 
 def load_all(store: GraphStore, *paths: Path | str, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in icat.sources([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in icat.sources([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str, scope: str = "all") -> bool:
@@ -399,3 +399,14 @@ def test_icatdump_keywords_are_objects_with_a_name(tmp_path: Path, store: GraphS
     load_all(store, write(tmp_path, docs))
     raw = node(store, "dataset", "HZX/investigation/P1/1/raw1")
     assert ask(store, f"{raw} dcat:keyword 'proteins', 'SAXS'")
+
+
+def test_a_bad_inline_dataset_names_its_field_once(tmp_path: Path, store: GraphStore) -> None:
+    """The error of a dataset written inside its investigation says where once (it said "field datasets[1].name:
+    field name: missing")."""
+    dump = {"facilities": {"f": {"name": "F"}},
+            "investigations": {"i": {"facility": "f", "name": "P1", "datasets": [{"name": "ok"}, {"type": "raw"}]}}}
+    with pytest.raises(RecordInvalid) as caught:
+        load_all(store, write(tmp_path, [dump]))
+    assert caught.value.field == "datasets[1].name"
+    assert str(caught.value).endswith(", record i, field datasets[1].name: missing")

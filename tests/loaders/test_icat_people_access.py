@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from loaders import icat
 from loaders.base import load
 from tests.loaders import people_probes as probe

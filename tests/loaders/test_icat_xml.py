@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from graph.errors import LoaderError, RecordInvalid
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import icat
 from loaders.icat_read import read_yaml
 from loaders.icat_xml import read_xml

@@ -11,10 +11,10 @@ import h5py
 import pytest
 
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.model import RdfModel
-from graph.store import GraphStore
+from graph.model.writer import RdfModel
+from graph.store.embedded import GraphStore
 from loaders import nexus, nexus_map, nexus_techniques
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import ROOT, TODAY
 from tests.loaders.nexus_files import Big, saxs_entry, write_nexus
 
@@ -27,7 +27,7 @@ ID = "https://w3id.org/pankg/id/"
 
 
 def load_paths(store: GraphStore, *paths: Path, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in nexus.sources([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in nexus.sources([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def select(store: GraphStore, query: str, scope: Any = "all") -> list[tuple[str, ...]]:
@@ -303,7 +303,7 @@ def test_lenient_loads_the_good_entries_and_lists_the_bad(tmp_path: Path, store:
     assert select(store, "SELECT ?t WHERE { ?d a pankg:RawDataset ; dcterms:title ?t }") == [("Good",)]
     assert [(w.file, w.record, w.field) for w in report.warnings] == [
         (str(path), "/entry2", "/entry2/sample/temperature"), (str(path), "/entry3", "/entry3/start_time")]
-    assert "not an ISO 8601 date and time: 'yesterday'" in report.skipped[1]
+    assert "expected an ISO 8601 date and time, got text 'yesterday'" in report.skipped[1]
 
 
 def test_an_unknown_unit_is_a_warning_and_the_parameter_is_kept(tmp_path: Path, store: GraphStore) -> None:

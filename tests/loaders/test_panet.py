@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from graph.errors import SourceUnavailable
-from graph.store import GraphStore
+from graph.query.formats import RdfSyntax, serialize_triples
+from graph.query.terms import BlankNode, NamedNode
+from graph.store import rdf_input
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
 from loaders.base import load
 from tests.helpers import SHARED, TODAY, demo_source
@@ -91,7 +93,7 @@ def test_a_dataset_of_a_leaf_technique_is_found_under_its_ancestors(shared: Path
     load(store, demo_source(300, seed=3), as_of=TODAY)  # datasets of SAXS, GISAXS, SANS, ... among others
     record = tmp_path / "leaf.ttl"  # one dataset of a leaf: micro grazing incidence SAXS tomography
     record.write_text(f"<https://example.org/ds/leaf> a <{DCAT}Dataset> ; <{PANKG}technique> <{P}PaNET01287> .\n")
-    (source,) = LOADERS["rdf"]([str(record)], False)
+    (source,) = LOADERS["rdf"]([str(record)])
     load(store, source)
 
     def datasets(technique: str, how: str = "closure") -> set[str]:
@@ -130,12 +132,12 @@ def test_hermit_rebuilds_the_hierarchy_of_a_defined_only_panet(
     shared: Path, panet_dir: Path, panet_store: GraphStore, tmp_path: Path
 ) -> None:
     """The built file with the parents of every defined class taken out, as a CSV build leaves them."""
-    quads = list(ox.parse(path=str(panet_dir / NEWER), format=ox.RdfFormat.RDF_XML))
-    equivalent, sub = ox.NamedNode("http://www.w3.org/2002/07/owl#equivalentClass"), ox.NamedNode(RDFS + "subClassOf")
-    defined = {q.subject for q in quads if q.predicate == equivalent and isinstance(q.object, ox.BlankNode)}
-    kept = [q for q in quads if not (q.predicate == sub and q.subject in defined and isinstance(q.object, ox.NamedNode))]
+    quads = list(rdf_input.triples(panet_dir / NEWER, RdfSyntax.RDF_XML))
+    equivalent, sub = NamedNode("http://www.w3.org/2002/07/owl#equivalentClass"), NamedNode(RDFS + "subClassOf")
+    defined = {q.subject for q in quads if q.predicate == equivalent and isinstance(q.object, BlankNode)}
+    kept = [q for q in quads if not (q.predicate == sub and q.subject in defined and isinstance(q.object, NamedNode))]
     stripped = tmp_path / "defined-only.nt"
-    stripped.write_bytes(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES))
+    stripped.write_bytes(serialize_triples(kept, RdfSyntax.N_TRIPLES))
     store = GraphStore()
     report = load_panet(store, stripped)
     assert report.warnings == [] and report.entities["Technique"] == 510
@@ -165,11 +167,11 @@ def panet_server(panet_dir: Path) -> Iterator[str]:
 
 def test_a_url_loads_like_the_file(shared: Path, panet_server: str) -> None:
     store = GraphStore()
-    (source,) = LOADERS["panet"]([panet_server + NEWER], False)
+    (source,) = LOADERS["panet"]([panet_server + NEWER])
     report = load(store, source)
     assert report.entities["Technique"] == 510 and below(store, "PaNET01188") == SAXS
-    (again,) = LOADERS["panet"]([panet_server + NEWER], False)
+    (again,) = LOADERS["panet"]([panet_server + NEWER])
     assert not load(store, again).changed  # fetched again: the same bytes
-    (missing,) = LOADERS["panet"]([panet_server + "PaNET-9.owl"], False)
+    (missing,) = LOADERS["panet"]([panet_server + "PaNET-9.owl"])
     with pytest.raises(SourceUnavailable, match="PaNET-9.owl: HTTP 404"):
         load(store, missing)

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.errors import LoaderError, RecordInvalid, SourceUnavailable
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import LOADERS, panet, panet_map, panet_read, panet_reason
-from loaders.base import load
+from loaders.base import LoadOptions, load
 from pankg.cli import app
 from tests.loaders.panet_files import DEFINED_ONLY, MINI, PANKG, PREFIXES, P, below, load_panet, values, write
 
@@ -52,7 +52,7 @@ def test_the_closure_is_reflexive_transitive_and_follows_named_equivalence(tmp_p
 
 def test_a_dataset_is_found_under_every_ancestor_of_its_technique(tmp_path: Path, store: GraphStore) -> None:
     load_panet(store, write(tmp_path / "mini.ttl", MINI))
-    (source,) = LOADERS["rdf"]([str(write(tmp_path / "datasets.ttl", DATASETS))], False)
+    (source,) = LOADERS["rdf"]([str(write(tmp_path / "datasets.ttl", DATASETS))])
     load(store, source)
 
     def found(technique: str) -> set[str]:
@@ -113,7 +113,7 @@ def test_bad_input_names_the_file_and_changes_nothing(name: str, tmp_path: Path,
     assert values(store, "PaNET01188", RDFS + "label") == {"small angle x-ray scattering"}
 
 
-def test_what_sources_refuses_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_sources_refuses_before_anything_is_written(tmp_path: Path) -> None:
     mini = write(tmp_path / "mini.ttl", MINI)
     with pytest.raises(LoaderError, match="one file or URL"):
         panet.sources([str(mini), str(mini)])
@@ -125,9 +125,8 @@ def test_what_sources_refuses_before_anything_is_written(tmp_path: Path, monkeyp
         panet.sources([str(write(tmp_path / "PaNET.csv", "ID,Label\n"))])
     with pytest.raises(SourceUnavailable, match="unknown file type '.txt'"):
         panet.sources([str(write(tmp_path / "PaNET.txt", "x"))])
-    monkeypatch.setenv("PANKG_PANET_REASON", "sometimes")
-    with pytest.raises(LoaderError, match="PANKG_PANET_REASON must be one of auto, always, never"):
-        panet.sources([str(mini)])
+    with pytest.raises(LoaderError, match="PANKG_PANET_REASON must be one of auto, always, never, not 'sometimes'"):
+        panet.sources([str(mini)], LoadOptions(panet_reason="sometimes"))
 
 
 def test_hermit_places_the_classes_that_are_only_defined(tmp_path: Path, store: GraphStore) -> None:
@@ -160,14 +159,32 @@ def test_without_java_reasoning_is_skipped_and_said(how: str, tmp_path: Path, mo
 
 
 def test_reasoning_modes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANKG_PANET_REASON", "never")
     store = GraphStore()
-    assert load_panet(store, write(tmp_path / "defined.ttl", DEFINED_ONLY)).warnings == []
+    never = LoadOptions(panet_reason="never")
+    assert load_panet(store, write(tmp_path / "defined.ttl", DEFINED_ONLY), options=never).warnings == []
     assert below(store, "PaNET01188") == {"PaNET01188"}
-    monkeypatch.setenv("PANKG_PANET_REASON", "always")
     hide_java(monkeypatch, tmp_path, "PATH")
-    (warning,) = load_panet(store, write(tmp_path / "mini.ttl", MINI)).warnings
+    always = LoadOptions(panet_reason="always")
+    (warning,) = load_panet(store, write(tmp_path / "mini.ttl", MINI), options=always).warnings
     assert "Java not found" in str(warning) and "lack the parents" not in str(warning)
+
+
+def test_the_reasoning_mode_comes_from_the_environment_through_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PANKG_PANET_REASON`` reaches the loader through ``pankg``'s settings (the loader reads no environment)."""
+    data, defined = str(tmp_path / "kg"), str(write(tmp_path / "defined.ttl", DEFINED_ONLY))
+    hide_java(monkeypatch, tmp_path, "JAVA_EXE")
+    monkeypatch.setenv("PANKG_PANET_REASON", "never")
+    result = CliRunner().invoke(app, ["load", "panet", defined, "--data", data])
+    assert result.exit_code == 0, result.output
+    assert "Java not found" not in result.output  # never: HermiT is not even looked for
+    monkeypatch.setenv("PANKG_PANET_REASON", "always")
+    result = CliRunner().invoke(app, ["load", "panet", defined, "--data", data])
+    assert result.exit_code == 0 and "Java not found" in result.output, result.output
+    monkeypatch.setenv("PANKG_PANET_REASON", "sometimes")
+    result = CliRunner().invoke(app, ["load", "panet", defined, "--data", data])
+    assert result.exit_code == 1 and "PANKG_PANET_REASON must be one of auto, always, never" in result.output
 
 
 def test_the_command_line_loads_panet_and_prints_the_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

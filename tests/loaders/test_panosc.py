@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.stats import entity_counts
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import entity_counts
 from loaders import panosc
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import ROOT, TODAY, mapping_tables
 
 P = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pankg: <https://w3id.org/pankg/ontology#>
@@ -27,7 +27,7 @@ DOC = ROOT / "docs/mapping-panosc.md"
 
 
 def load_all(store: GraphStore, *paths: Path | str, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in panosc.sources([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in panosc.sources([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str, scope: str = "all") -> bool:
@@ -463,7 +463,7 @@ def test_malformed_json_loads_nothing_and_says_where(tmp_path: Path, store: Grap
 
 BAD = {
     "missing pid": ({"bad": {"title": "No pid"}}, "Dataset bad", "pid", "missing"),
-    "wrong type": ({"bad": {"pid": "bad", "title": 42}}, "Dataset bad", "title", "expected str"),
+    "wrong type": ({"bad": {"pid": "bad", "title": 42}}, "Dataset bad", "title", "expected text, got an integer 42"),
     "wrong flag": (
         {"bad": {"pid": "bad", "title": "T", "isPublic": "yes"}},
         "Dataset bad",

@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from tests.loaders import people_probes as probe
 from tests.loaders.test_panosc import load_all, small, write
 

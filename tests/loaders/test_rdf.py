@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
 from loaders.base import load
 
@@ -65,7 +65,7 @@ def test_directories_and_missing_paths(tmp_path: Path) -> None:
 def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path, store: GraphStore) -> None:
     for name in ("a", "b"):
         (tmp_path / f"{name}.ttl").write_text(f'_:b0 <http://purl.org/dc/terms/title> "{name}" .\n')
-        (source,) = LOADERS["rdf"]([str(tmp_path / f"{name}.ttl")], False)
+        (source,) = LOADERS["rdf"]([str(tmp_path / f"{name}.ttl")])
         load(store, source)
     _, rows = store.query("SELECT DISTINCT ?s WHERE { ?s <http://purl.org/dc/terms/title> ?t }")
     assert len(rows) == 2

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from graph.errors import RecordInvalid, SourceUnavailable
-from graph.stats import entity_counts
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import entity_counts
 from loaders import scicat
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import TODAY
 
 P = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pankg: <https://w3id.org/pankg/ontology#>
@@ -40,7 +40,7 @@ def dataset(pid: str, kind: str = "raw", **fields: Any) -> dict[str, Any]:
 
 
 def load_all(store: GraphStore, *paths: Path | str, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in scicat.sources([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in scicat.sources([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str, scope: str = "all") -> bool:
@@ -132,7 +132,7 @@ def test_malformed_json_loads_nothing_and_says_where(tmp_path: Path, store: Grap
     ("bad", "record", "field", "message"),
     [
         ({"type": "raw", "datasetName": "no PID"}, "#2", "_id", "missing: the record has no PID"),
-        (dataset("ds2", size="big"), "ds2", "size", "expected a number, got str"),
+        (dataset("ds2", size="big"), "ds2", "size", "expected a whole number >= 0, got text 'big'"),
         (dataset("ds2", kind="reduced"), "ds2", "type", "expected 'raw' or 'derived'"),
         (dataset("ds2", "derived", inputDatasets="ds1"), "ds2", "inputDatasets", "expected a list"),
         (dataset("ds2", creationTime={"$date": "yesterday"}), "ds2", "creationTime", "expected an ISO 8601"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from loaders import scicat
 from loaders.base import LoadReport, load
 from loaders.scicat_context import Catalogue

@@ -10,15 +10,18 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from typer.testing import CliRunner
 
 from graph.errors import SourceUnavailable
-from graph.stats import entity_counts
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.stats import entity_counts
 from loaders import scicat, scicat_api
-from loaders.base import load
+from loaders.base import LoadOptions, load
+from pankg.cli import app
 from tests.helpers import TODAY
 
 TOKEN = "s3cret-token"
+WITH_TOKEN = LoadOptions(scicat_token=TOKEN)
 FILES = {
     "instruments": "Instrument.json",
     "proposals": "Proposal.json",
@@ -86,11 +89,8 @@ def triples(store: GraphStore) -> set[tuple[str, ...]]:
     return {tuple(str(term) for term in row) for row in rows}
 
 
-def test_the_api_loads_what_the_files_load_page_by_page(
-    server: FakeSciCat, shared: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(scicat_api.TOKEN_ENV, TOKEN)
-    found = scicat.sources_with([server.base], page_size=5)
+def test_the_api_loads_what_the_files_load_page_by_page(server: FakeSciCat, shared: Path) -> None:
+    found = scicat.sources_with([server.base], WITH_TOKEN, page_size=5)
     assert [s.location for s in found] == [f"{server.base}/{route}" for route in FILES]
     from_api = GraphStore()
     reports = [load(from_api, s, as_of=TODAY) for s in found]
@@ -106,31 +106,40 @@ def test_the_api_loads_what_the_files_load_page_by_page(
         load(from_files, source, as_of=TODAY)
     assert entity_counts(from_api) == entity_counts(from_files)
     assert triples(from_api) == triples(from_files)
-    assert all(TOKEN not in s.location for s in found)
+    assert all(TOKEN not in s.location and TOKEN not in repr(s) for s in found)
     # Unchanged pages: nothing is rewritten.
-    again = [load(from_api, s, as_of=TODAY) for s in scicat.sources_with([server.base], page_size=5)]
+    again = [load(from_api, s, as_of=TODAY) for s in scicat.sources_with([server.base], WITH_TOKEN, page_size=5)]
     assert not any(r.changed for r in again)
 
 
-def test_one_route_and_a_missing_or_refused_token(
-    server: FakeSciCat, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(scicat_api.TOKEN_ENV, TOKEN)
-    (source,) = scicat.sources([f"{server.base}/publisheddata/"])
+def test_one_route_and_a_missing_or_refused_token(server: FakeSciCat) -> None:
+    (source,) = scicat.sources([f"{server.base}/publisheddata/"], WITH_TOKEN)
     store = GraphStore()
     assert load(store, source, as_of=TODAY).entities["DoiRecord"] == 11
-    monkeypatch.delenv(scicat_api.TOKEN_ENV)
     (source,) = scicat.sources([f"{server.base}/samples"])
-    with pytest.raises(SourceUnavailable, match=f"HTTP 401 Unauthorized: set {scicat_api.TOKEN_ENV}"):
+    with pytest.raises(SourceUnavailable, match=f"HTTP 401 Unauthorized: set {scicat_api.TOKEN_SETTING}"):
         load(store, source, as_of=TODAY)
-    monkeypatch.setenv(scicat_api.TOKEN_ENV, "wrong")
-    (source,) = scicat.sources([f"{server.base}/samples"])
+    (source,) = scicat.sources([f"{server.base}/samples"], LoadOptions(scicat_token="wrong"))
     with pytest.raises(SourceUnavailable, match="the token was refused") as refused:
         load(store, source, as_of=TODAY)
     assert "wrong" not in str(refused.value)
-    monkeypatch.setenv(scicat_api.TOKEN_ENV, TOKEN)
     with pytest.raises(SourceUnavailable, match="HTTP 404"):
-        scicat_api.fetch(f"{server.base}/attachments")
+        scicat_api.fetch(f"{server.base}/attachments", token=TOKEN)
+
+
+def test_the_token_comes_from_the_environment_through_the_settings(
+    server: FakeSciCat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PANKG_SCICAT_TOKEN`` reaches the loader through ``pankg``'s settings (the loader reads no environment),
+    and is never printed."""
+    command = ["load", "scicat", f"{server.base}/samples", "--data", str(tmp_path / "kg")]
+    monkeypatch.delenv(scicat_api.TOKEN_SETTING, raising=False)
+    refused = CliRunner().invoke(app, command)
+    assert refused.exit_code == 1 and f"set {scicat_api.TOKEN_SETTING}" in refused.output
+    monkeypatch.setenv(scicat_api.TOKEN_SETTING, TOKEN)
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert "Sample" in result.output and TOKEN not in result.output
 
 
 def test_an_unreachable_backend_is_a_clear_error() -> None:

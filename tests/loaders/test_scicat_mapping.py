@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import scicat
 from loaders.base import load
 from tests.helpers import ROOT, SHARED, TODAY, mapping_tables
@@ -99,6 +99,7 @@ DATASET: dict[str, Check] = {
     "datasetlifecycle.dateOfPublishing": lambda v, r, n: iter([f"?s pankg:embargoEndDate {day(v)}"]),
     "datasetlifecycle.archiveRetentionTime": lambda v, r, n: iter([f"?s pankg:retentionEndDate {day(v)}"]),
     "size": lambda v, r, n: iter([f"?s dcat:byteSize ?v FILTER(?v = {int(v)})"]),
+    "packedSize": lambda v, r, n: iter([f"?s pankg:packedSize ?v FILTER(?v = {int(v)})"]),
     "numberOfFiles": lambda v, r, n: iter([f"?s pankg:numberOfFiles {int(v)}"]),
     "sourceFolder": literal("pankg:sourceFolder"),
     "sourceFolderHost": literal("pankg:sourceFolderHost"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from tests.loaders import people_probes as probe
 from tests.loaders.test_scicat import dataset, load_all, write
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from graph.errors import RecordInvalid
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import LOADERS
-from loaders.base import LoadReport, load
+from loaders.base import LoadOptions, LoadReport, load
 from tests.helpers import ROOT, TODAY
 from tests.loaders.panet_files import MINI, load_panet
 from tests.loaders.panet_files import write as write_text
@@ -46,7 +46,7 @@ software:
 
 
 def load_catalogue(store: GraphStore, *paths: Path, lenient: bool = False) -> list[LoadReport]:
-    return [load(store, s, as_of=TODAY) for s in LOADERS["software"]([str(p) for p in paths], lenient)]
+    return [load(store, s, as_of=TODAY) for s in LOADERS["software"]([str(p) for p in paths], LoadOptions(lenient))]
 
 
 def ask(store: GraphStore, body: str) -> bool:
@@ -82,7 +82,7 @@ def test_every_key_lands_and_versions_are_their_own_nodes(tmp_path: Path, store:
 def test_the_catalogue_and_codemeta_meet_on_one_software_node(tmp_path: Path, store: GraphStore) -> None:
     load_catalogue(store, write_text(tmp_path / "software.yaml", CATALOGUE))
     (tmp_path / "codemeta.json").write_text('{"name": "DIALS", "identifier": "dials", "version": "3.17.0"}')
-    for source in LOADERS["codemeta"]([str(tmp_path / "codemeta.json")], False):
+    for source in LOADERS["codemeta"]([str(tmp_path / "codemeta.json")]):
         load(store, source, as_of=TODAY)
     _, rows = store.query(P + "SELECT DISTINCT ?v WHERE { ?s schema:name 'DIALS' ; dcterms:hasVersion ?v }")
     assert len(list(rows)) == 2

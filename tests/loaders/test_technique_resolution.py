@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from graph.store import GraphStore
-from graph.technique_vocabulary import technique_names
+from graph.store.embedded import GraphStore
+from graph.techniques.vocabulary import technique_names
 from loaders import scicat
 from loaders.base import load
 from pankg.cli import app
@@ -150,7 +150,7 @@ def test_the_cli_pins_a_facility_s_own_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["- SAXS\n", "SAXS: [1, 2\n"])
 def test_a_broken_pinned_names_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     from graph.errors import LoaderError
-    from graph.technique_vocabulary import read_pinned
+    from graph.techniques.vocabulary import read_pinned
 
     with pytest.raises(LoaderError, match=str(tmp_path / "names.yaml")):
         read_pinned(write(tmp_path / "names.yaml", text))

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from graph import entities as e
-from graph.model import RdfModel
-from graph.store import GraphStore
+from graph.model import entities as e
+from graph.model.writer import RdfModel
+from graph.store.embedded import GraphStore
 from loaders import scicat
 from loaders.base import load
 from pankg.app import create_app

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from graph.errors import PankgError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 from resolvers import auth
 from resolvers.auth import Tokens

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 from resolvers.capacity import DeadlineExceeded, Lane, ServerBusy
 from resolvers.limits import ServerLimits
@@ -287,7 +287,7 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
     store = demo_store[0]
     app = create_app(store, limits=ServerLimits(read_threads=8))
     running, most, lock = [0], [0], threading.Lock()
-    real = store.query
+    real = store.values  # what the GraphQL resolvers query the store with
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         with lock:
@@ -312,11 +312,11 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
                 times.mean, times.deviation = 0.05, 0.0  # as if it had taken milliseconds (here it may not)
         return answers
 
-    store.query = counted  # type: ignore[method-assign]
+    store.values = counted  # type: ignore[method-assign]
     try:
         (first, first_most), (second, second_most) = asyncio.run(run())
     finally:
-        store.query = real  # type: ignore[method-assign]
+        store.values = real  # type: ignore[method-assign]
     for got in (first, second):
         assert got.status_code == 200 and len(got.json()["data"]) == 30, got.text[:300]
     assert first_most == 1  # a kind never seen is reckoned slow until its first request ends: one at a time

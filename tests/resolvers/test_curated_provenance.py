@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from loaders import scicat
 from loaders.base import load
 from pankg.app import create_app

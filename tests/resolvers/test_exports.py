@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph import entities as e
-from graph.model import RdfModel
-from graph.store import GraphStore
+from graph.model import entities as e
+from graph.model.writer import RdfModel
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 
 TODAY = dt.date.today()

@@ -7,16 +7,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
+from graph.query import sandbox
+from graph.store.embedded import GraphStore
 from pankg.cli import app
-from graph import sandbox
-from graph.store import GraphStore
 from resolvers.federation import ServiceRefused, needs_network
 from tests.resolvers.test_sparql_protocol import call
 from tests.test_serve import free_port

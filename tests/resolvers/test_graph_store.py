@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pyoxigraph as ox
 import pytest
 
-from graph import registry
-from graph.access import Entitlement
-from graph.store import GraphStore
-from graph.updates import KIND
+from graph.model.access import Entitlement
+from graph.query.formats import RdfSyntax
+from graph.store import rdf_input
+from graph.store.embedded import GraphStore, StoredQuad
+from graph.store.updates import KIND
 from loaders.demo import DemoCatalogue
 from pankg.app import create_app
 from resolvers import sparql_worker
@@ -36,10 +36,10 @@ EXPECTED = {
     ("http://example.org/d2", "http://example.org/note", '"there"@en'),
 }
 READ_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/turtle": RdfSyntax.TURTLE,
+    "application/n-triples": RdfSyntax.N_TRIPLES,
+    "application/ld+json": RdfSyntax.JSON_LD,
+    "application/rdf+xml": RdfSyntax.RDF_XML,
 }
 
 
@@ -73,12 +73,12 @@ def get(store: GraphStore, graph: str | None = NOTES, accept: str = "application
     return call(store, method, token, params=params, headers={"accept": accept}, limits=limits)
 
 
-def triples(body: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> set[tuple[str, str, str]]:
-    return {(q.subject.value, q.predicate.value, str(q.object)) for q in ox.parse(body, format=fmt)}
+def triples(body: bytes, fmt: RdfSyntax = RdfSyntax.N_TRIPLES) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, str(t.object)) for t in rdf_input.triples(body, fmt)}
 
 
-def everything(store: GraphStore) -> set[ox.Quad]:
-    return set(store._store)
+def everything(store: GraphStore) -> set[StoredQuad]:
+    return set(store.quads())
 
 
 def test_put_creates_then_get_returns_the_triples_in_every_format(store: GraphStore) -> None:
@@ -146,7 +146,7 @@ def test_delete_drops_the_graph_and_its_registration(store: GraphStore) -> None:
     assert get(store).status_code == 404
     assert call(store, "DELETE", "writer", params={"graph": NOTES}).status_code == 404
     assert store.find_source(KIND, NOTES) is None
-    assert everything(store) - before == set() and registry.read_sources(store._store, store.meta) == store.sources
+    assert everything(store) - before == set() and store.registered_sources() == store.sources
 
 
 def test_head_answers_the_headers_of_get(store: GraphStore) -> None:
@@ -162,7 +162,7 @@ def test_the_graph_is_a_sparql_source_readable_through_sparql(store: GraphStore)
     assert put(store, TURTLE).status_code == 201
     info = store.find_source(KIND, NOTES)
     assert info is not None and info.kind == "sparql" and info.triples == 3 and info.graphs[0].iri == NOTES
-    assert registry.read_sources(store._store, store.meta) == store.sources  # the meta graph agrees
+    assert store.registered_sources() == store.sources  # the meta graph agrees
     ask = f"ASK {{ GRAPH <{NOTES}> {{ <http://example.org/d2> <http://example.org/note> 'there'@en }} }}"
     got = call(store, "GET", path="/sparql", params={"query": ask}, headers={"accept": "application/json"})
     assert got.status_code == 200 and got.json()["boolean"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from tests.graph.test_rdf_input import EXTERNAL, LAUGHS, PLAIN
 from tests.resolvers.test_graph_store import NOTES, TURTLE, everything, put
 

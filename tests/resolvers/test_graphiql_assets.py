@@ -22,9 +22,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg import cli
 from pankg.app import create_app
+from pankg.settings import Settings
 from resolvers.graphql import assets
 
 CONTENT = {
@@ -113,6 +114,17 @@ def registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Regist
         server.thread.join()
 
 
+def cache() -> Path:
+    """Where pankg's settings put the files: ``PANKG_ASSETS``, as the fixtures set it."""
+    return Settings.from_env().assets
+
+
+def fetch(force: bool = False) -> Path:
+    """What ``pankg assets`` does: the files fetched where the settings say, from the registry they name."""
+    settings = Settings.from_env()
+    return assets.fetch(settings.assets, settings.npm_registry, force=force)
+
+
 def get(path: str, accept: str = "text/html") -> httpx.Response:
     async def run() -> httpx.Response:
         transport = httpx.ASGITransport(app=create_app(GraphStore()))
@@ -123,15 +135,15 @@ def get(path: str, accept: str = "text/html") -> httpx.Response:
 
 
 def test_fetch_keeps_only_the_pinned_files(registry: Registry, tmp_path: Path) -> None:
-    where = assets.fetch()
-    assert where == tmp_path / "cache" / assets.BUNDLE and assets.present()
+    where = fetch()
+    assert where == tmp_path / "cache" / assets.BUNDLE and assets.present(cache())
     assert sorted(p.name for p in where.iterdir()) == sorted(assets.names())
     for name, data in CONTENT.items():
         assert (where / name).read_bytes() == data
     assert (where / "LICENSE.react-dom").read_bytes() == b"MIT License (react-dom)"
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [assets.BUNDLE]  # no temporary directory left
     asked = len(registry.asked)
-    assets.fetch()  # complete: nothing fetched again
+    fetch()  # complete: nothing fetched again
     assert len(registry.asked) == asked == 3
 
 
@@ -141,16 +153,16 @@ def test_a_wrong_integrity_is_refused_and_nothing_is_written(registry: Registry,
     wrong = assets.Package(react.name, react.version, integrity(b"something else"), react.files)
     monkeypatch.setattr(assets, "PINS", (graphiql, wrong, react_dom))
     with pytest.raises(assets.AssetsUnavailable, match="react-18.3.1.tgz: integrity mismatch"):
-        assets.fetch()
-    assert not assets.present() and list((tmp_path / "cache").iterdir()) == []  # graphiql's files were not kept
+        fetch()
+    assert not assets.present(cache()) and list((tmp_path / "cache").iterdir()) == []  # graphiql's files were not kept
     # a complete cache is left as it was when a forced fetch fails
     monkeypatch.setattr(assets, "PINS", (graphiql, react, react_dom))
-    where = assets.fetch()
+    where = fetch()
     monkeypatch.setattr(assets, "PINS", (graphiql, wrong, react_dom))
     (where / "graphiql.min.js").write_bytes(b"kept")
     with pytest.raises(assets.AssetsUnavailable):
-        assets.fetch(force=True)
-    assert (where / "graphiql.min.js").read_bytes() == b"kept" and assets.present()
+        fetch(force=True)
+    assert (where / "graphiql.min.js").read_bytes() == b"kept" and assets.present(cache())
 
 
 @pytest.mark.parametrize("evil", ["../evil", "package/../../evil", "/tmp/pankg-evil-absolute"])
@@ -161,11 +173,11 @@ def test_a_member_outside_the_package_cannot_write_outside_the_cache(
     bad = registry.publish("graphiql", {**package_members("graphiql"), evil: b"owned"})
     monkeypatch.setattr(assets, "PINS", (bad, react, react_dom))
     if evil.startswith("/"):  # the data filter reads an absolute name as relative: harmless, and not kept
-        assert assets.fetch() == assets.directory() and sorted(p.name for p in assets.directory().iterdir()) == sorted(
+        assert fetch() == cache() and sorted(p.name for p in cache().iterdir()) == sorted(
             assets.names())
     else:
         with pytest.raises(assets.AssetsUnavailable, match="not a safe npm tarball"):
-            assets.fetch()
+            fetch()
         assert list((tmp_path / "cache").iterdir()) == []
     assert not list(tmp_path.rglob("*evil*")) and not Path("/tmp/pankg-evil-absolute").exists()
 
@@ -188,12 +200,12 @@ def test_a_link_in_place_of_a_file_is_refused(registry: Registry, tmp_path: Path
     monkeypatch.setattr(assets, "PINS", (graphiql, assets.Package("react", "18.3.1", integrity(out.getvalue()),
                                                                   react.files), react_dom))
     with pytest.raises(assets.AssetsUnavailable):
-        assets.fetch()
-    assert not assets.present() and list((tmp_path / "cache").iterdir()) == []
+        fetch()
+    assert not assets.present(cache()) and list((tmp_path / "cache").iterdir()) == []
 
 
 def test_the_graphiql_page_names_only_local_assets(registry: Registry) -> None:
-    assets.fetch()
+    fetch()
     page = get("/graphql")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "GraphiQL.createFetcher({url: \"/graphql\"})" in page.text and "ReactDOM.createRoot(" in page.text
@@ -229,18 +241,18 @@ def test_pankg_assets_and_serve(registry: Registry, monkeypatch: pytest.MonkeyPa
     served: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.append(options))
     runner = CliRunner()
-    GraphStore(assets.directory().parent / "kg").close()  # serve opens a store, it does not make one
+    GraphStore(cache().parent / "kg").close()  # serve opens a store, it does not make one
     # offline: one warning, and the server still starts
     monkeypatch.setenv("PANKG_NPM_REGISTRY", "http://127.0.0.1:1")
-    offline = runner.invoke(cli.app, ["serve", "--data", str(assets.directory().parent / "kg")])
+    offline = runner.invoke(cli.app, ["serve", "--data", str(cache().parent / "kg")])
     assert offline.exit_code == 0 and len(served) == 1, offline.output
     assert "warning: GraphiQL not available, serving the simple query page" in offline.output
     failed = runner.invoke(cli.app, ["assets"])
     assert failed.exit_code == 1 and failed.output.startswith("error: ") and "Traceback" not in failed.output
     monkeypatch.setenv("PANKG_NPM_REGISTRY", registry.url)
     done = runner.invoke(cli.app, ["assets"])
-    assert done.exit_code == 0 and str(assets.directory()) in done.output and assets.present()
-    online = runner.invoke(cli.app, ["serve", "--data", str(assets.directory().parent / "kg")])
+    assert done.exit_code == 0 and str(cache()) in done.output and assets.present(cache())
+    online = runner.invoke(cli.app, ["serve", "--data", str(cache().parent / "kg")])
     assert online.exit_code == 0 and "warning" not in online.output and len(served) == 2
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import scicat
 from loaders.base import load
 from loaders.demo import DemoCatalogue
@@ -30,13 +30,13 @@ def _full(edges: list[dict[str, Any]]) -> bool:
 def counted(demo_store: tuple[GraphStore, DemoCatalogue], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     store, _ = demo_store
     calls: list[str] = []
-    real = store.query
+    real = store.values  # what the GraphQL resolvers query the store with
 
-    def query(sparql: str, scope: Any = "all") -> Any:
+    def values(sparql: str, scope: Any = "all") -> Any:
         calls.append(sparql)
         return real(sparql, scope)
 
-    monkeypatch.setattr(store, "query", query)
+    monkeypatch.setattr(store, "values", values)
     yield calls
 
 

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, queries
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders.demo import DemoCatalogue
 from pankg.app import create_app
 from resolvers.graphql.http import GRACE

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 
 PREFIXES = """PREFIX pankg: <https://w3id.org/pankg/ontology#> PREFIX dcat: <http://www.w3.org/ns/dcat#>

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from loaders import rdf
 from loaders.base import load
 from loaders.demo import DemoCatalogue

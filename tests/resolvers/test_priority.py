@@ -15,7 +15,7 @@ import httpx
 import psutil
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 from resolvers.capacity import Lane
 from resolvers.limits import ServerLimits

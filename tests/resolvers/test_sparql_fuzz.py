@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from pankg.app import create_app
 from resolvers.auth import Caller, Tokens
 from tests.resolvers.test_graphql_fuzz import EXAMPLES, RANDOM
@@ -37,7 +37,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=RANDOM is None
 @pytest.fixture(scope="module")
 def app() -> Any:
     store = GraphStore()
-    store._store.update("INSERT DATA { GRAPH <http://e.org/g> { <http://e.org/a> <http://e.org/b> 'c' } }")
+    store.raw_update("INSERT DATA { GRAPH <http://e.org/g> { <http://e.org/a> <http://e.org/b> 'c' } }")
     return create_app(store, TOKENS)
 
 

@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from graph.errors import PankgError
-from graph.store import GraphStore
-from graph.updates import apply_update
+from graph.query.dataset import Dataset
+from graph.store.embedded import GraphStore
+from graph.store.updates import apply_update
 from loaders.base import load
 from loaders.rdf import RdfFileSource
 from pankg.app import create_app
@@ -134,10 +135,10 @@ def test_worker_sees_every_write_made_after_it_started(chain: GraphStore, tmp_pa
 def test_in_memory_store_keeps_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """No directory for a worker to open: the query runs on the thread, with the result-size limit only."""
     store = GraphStore()
-    body, media = sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", {}, None, None, Limits())
+    body, media = sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", Dataset(), None, None, Limits())
     assert media == "application/sparql-results+json" and body.count(b'"x"') == 4
     with pytest.raises(Exception, match="over 50 bytes"):
-        sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", {}, None, None, Limits(max_bytes=50))
+        sparql_worker.run(store, "SELECT * { VALUES ?x { 1 2 3 } }", Dataset(), None, None, Limits(max_bytes=50))
 
 
 @pytest.mark.parametrize("variable", ["PANKG_QUERY_TIMEOUT", "PANKG_QUERY_QUEUE", "PANKG_GRAPHQL_MAX_BODY"])

@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 import httpx
-import pyoxigraph as ox
 import pytest
 
-from graph.store import GraphStore
+from graph.query.formats import RdfSyntax
+from graph.query.terms import NamedNode, Triple
+from graph.store import rdf_input
+from graph.store.embedded import GraphStore
 from loaders.demo import DemoCatalogue
 from pankg.app import create_app
 from resolvers import sparql_protocol
@@ -79,19 +81,19 @@ def test_select_formats(demo: GraphStore, accept: str | None, media: str, marker
 @pytest.mark.parametrize(
     ("accept", "media", "fmt"),
     [
-        ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
-        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-        ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-        ("*/*", "text/turtle", ox.RdfFormat.TURTLE),
+        ("text/turtle", "text/turtle", RdfSyntax.TURTLE),
+        ("application/n-triples", "application/n-triples", RdfSyntax.N_TRIPLES),
+        ("application/ld+json", "application/ld+json", RdfSyntax.JSON_LD),
+        ("application/rdf+xml", "application/rdf+xml", RdfSyntax.RDF_XML),
+        ("*/*", "text/turtle", RdfSyntax.TURTLE),
     ],
 )
-def test_construct_and_describe_formats(demo: GraphStore, accept: str, media: str, fmt: ox.RdfFormat) -> None:
+def test_construct_and_describe_formats(demo: GraphStore, accept: str, media: str, fmt: RdfSyntax) -> None:
     construct = "CONSTRUCT { ?d ?p ?o } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; ?p ?o } LIMIT 20"
     for query in (construct, "DESCRIBE ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 1"):
         response = call(demo, "GET", params={"query": query}, headers={"accept": accept})
         assert response.status_code == 200 and response.headers["content-type"].startswith(media)
-        assert len(list(ox.parse(response.content, format=fmt))) > 0
+        assert len(list(rdf_input.triples(response.content, fmt))) > 0
 
 
 def test_ask_formats_and_format_parameter(demo: GraphStore) -> None:
@@ -199,14 +201,14 @@ def test_embargoed_titles_stay_hidden(demo_store: tuple[GraphStore, DemoCatalogu
 def test_service_description(demo: GraphStore) -> None:
     response = call(demo, "GET")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
-    triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)]
+    triples = list(rdf_input.triples(response.content, RdfSyntax.TURTLE))
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    endpoint = ox.NamedNode("http://pankg.test/sparql")
-    assert ox.Triple(endpoint, ox.NamedNode(sd + "endpoint"), endpoint) in triples
-    names = {t.object.value for t in triples if t.predicate == ox.NamedNode(sd + "name")}
+    endpoint = NamedNode("http://pankg.test/sparql")
+    assert Triple(endpoint, NamedNode(sd + "endpoint"), endpoint) in triples
+    names = {t.object.value for t in triples if t.predicate == NamedNode(sd + "name")}
     assert names == set(demo.graphs("public"))  # never the meta graph, never a restricted graph
     jsonld = call(demo, "GET", headers={"accept": "application/ld+json"})
-    assert jsonld.status_code == 200 and len(list(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))) > 0
+    assert jsonld.status_code == 200 and len(list(rdf_input.triples(jsonld.content, RdfSyntax.JSON_LD))) > 0
 
 
 def test_authenticated_scope_hook(demo: GraphStore) -> None:

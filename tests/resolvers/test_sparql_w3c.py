@@ -5,7 +5,7 @@ boolean) and sent through httpx's ASGI transport. The ``ut:graphData`` graphs (d
 sources; since pankg names its graphs itself, the kasei.us graph IRIs in ``default-graph-uri`` /
 ``named-graph-uri`` are replaced by the graphs those files were loaded into (the query text is left alone:
 the same IRIs are subjects there). Update tests run with a bearer token marked ``update: true`` and keep their
-own graph IRIs (they write user graphs, :mod:`graph.updates`), also the four that send ``using-graph-uri`` /
+own graph IRIs (they write user graphs, :mod:`graph.store.updates`), also the four that send ``using-graph-uri`` /
 ``using-named-graph-uri``: those name user graphs the same request writes.
 """
 
@@ -22,8 +22,8 @@ import pytest
 import rdflib
 from rdflib.collection import Collection
 
-from graph.access import Entitlement
-from graph.store import GraphStore
+from graph.model.access import Entitlement
+from graph.store.embedded import GraphStore
 from loaders.base import load
 from loaders.rdf import RdfFileSource
 from pankg.app import create_app
