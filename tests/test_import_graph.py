@@ -168,3 +168,19 @@ def test_no_import_circle() -> None:
     graph = import_graph()
     assert len(graph) > 100
     assert not circles(graph), f"import circles (a module of one job should not need its user): {circles(graph)}"
+
+
+GRAPH_LAYERS = ("errors", "techniques", "model", "query", "store", "quality", "exports")
+"""graph/'s packages in reading order (graph/__init__.py): each runs with only those before it."""
+
+
+def test_graph_packages_are_layered() -> None:
+    assert {p.name for p in (ROOT / "graph").iterdir() if p.is_dir() and (p / "__init__.py").exists()} | {
+        "errors"} == set(GRAPH_LAYERS)
+    for name, path in modules("graph").items():
+        if name.count(".") < 2:
+            continue
+        own = GRAPH_LAYERS.index(name.split(".")[1])
+        later = sorted({m for m, _ in imports(path) if m.startswith("graph.") and m.count(".") >= 1
+                        and m.split(".")[1] in GRAPH_LAYERS and GRAPH_LAYERS.index(m.split(".")[1]) > own})
+        assert not later, f"{name} imports {later}, a later layer of graph/ (graph/__init__.py gives the order)"

@@ -184,7 +184,8 @@ INSTRUMENT = Kind("instrument", "Instrument", (PANKG.Instrument, PROV.Entity), g
 TECHNIQUE = Kind("technique", "Technique", (PANKG.Technique,), graphql="Technique",
                  doc="A technique keeps its ontology's IRI (PaNET); a bare name is resolved or minted.",
                  fields=(Field("label", RDFS.label),
-                         Field("definition", SKOS.definition, attr="", doc="From the technique ontology (PaNET).")))
+                         Field("definition", SKOS.definition, attr="", doc="From the technique ontology (PaNET).")),
+                 links=(Link("parents", RDFS.subClassOf, "technique", doc="From the technique ontology (PaNET)."),))
 
 PERSON = Kind("person", "Person", (FOAF.Person, PROV.Person), graphql="Person", fields=(
     _NAME, Field("given_name", SCHEMA.givenName), Field("family_name", SCHEMA.familyName),

@@ -12,14 +12,17 @@ import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from graph.errors import LoaderError
-from graph.store.embedded import GraphStore
 from graph.techniques.names import TechniqueNames, Term
 from ontology.namespaces import RDFS, SKOS
 from ontology.terms import PANKG
+
+if TYPE_CHECKING:  # a store is given, never opened here: techniques sit below the store
+    from graph.store.embedded import GraphStore
 
 ONTOLOGY_KINDS = ("panet",)
 TECHNIQUE_ROOTS = ("http://purl.org/pan-science/PaNET/PaNET00001",)

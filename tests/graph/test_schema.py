@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from loaders import scicat
 from loaders.base import load
 from loaders.demo import DemoCatalogue
 from loaders.rdf import RdfFileSource
-from ontology.namespaces import RDF, RDFS
+from ontology.namespaces import CITO, DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS
+from ontology.terms import PANKG
 from resolvers.graphql.batch import PROPERTIES
 from resolvers.graphql.schema import make_schema
 from tests.helpers import TODAY
@@ -135,3 +137,17 @@ def test_packed_size_end_to_end(tmp_path: Path) -> None:
 def test_links_point_at_described_kinds(kind: Kind) -> None:
     known = {k.name for k in KINDS} | {"contact", "association"}
     assert {link.target for link in kind.links} <= known
+
+
+def test_every_link_the_batch_loader_follows_is_described() -> None:
+    from resolvers.graphql.batch import LINKS
+
+    prefixes = {"dcterms": DCTERMS, "dcat": DCAT, "pankg": PANKG, "prov": PROV, "cito": CITO, "schema": SCHEMA,
+                "rdfs": RDFS, "foaf": FOAF, "skos": SKOS}
+    described = {link.predicate for kind in KINDS for link in kind.links}
+    for name, pattern in LINKS.items():
+        if name == "props":
+            continue
+        used = {getattr(prefixes[p], local) for p, local in re.findall(r"\b([a-z]+):([A-Za-z]+)\b", pattern)}
+        classes = {c for kind in KINDS for c in kind.classes}
+        assert used - described - classes == set(), f"link {name} follows predicates the description lacks"
