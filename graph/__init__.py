@@ -12,6 +12,7 @@ One package per job; read them in this order (each runs with only those before i
 - :mod:`graph.store`: the embedded store (``embedded.py``; reads in ``reads.py``, writes in ``writes.py`` with
   the bulk writer, the registry of sources, updates of user graphs, embargo release); nothing outside ``graph/``
   touches pyoxigraph;
+- :mod:`graph.search`: the search index beside the store (tantivy), the read model of lists, counts and facets;
 - :mod:`graph.quality`: the SHACL checks of ``pankg validate``;
 - :mod:`graph.exports`: records written back out (DataCite XML), for the CLI and HTTP alike.
 """

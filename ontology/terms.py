@@ -177,3 +177,5 @@ class PANKG:
     """Shortcut for the software version that is the prov:hadPlan of an analysis run's qualified association."""
     value = "https://w3id.org/pankg/ontology#value"
     """The value of a parameter exactly as the source gives it."""
+    writeVersion = "https://w3id.org/pankg/ontology#writeVersion"
+    """How many writes (loads, removals, releases, updates) a store has committed; bumped in the transaction of each, so a read model beside the store (the search index) knows which state it reflects."""

@@ -27,7 +27,7 @@ from loaders.base import LoadOptions, LoadReport, load
 from loaders.datacite_oai import OAI_DATACITE
 from loaders.demo import DemoCatalogue, DemoSource
 from loaders.oai_pmh import HarvestReport, harvest
-from pankg import cli_export  # noqa: F401  (its commands register on the app)
+from pankg import cli_export, cli_index  # noqa: F401  (their commands register on the app)
 from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store, progress_bar
 from pankg.cli_serve import serve
 from pankg.output import QueryFormat, print_query, print_report, print_stats

@@ -1,6 +1,7 @@
 """What every ``pankg`` command shares: the typer app, the consoles, the ``--data``/``--debug`` options, the
 one-line error handling, opening the store and the progress bar. The commands live in ``pankg/cli.py``
-(loading and reading), ``pankg/cli_serve.py`` (serving) and ``pankg/cli_export.py`` (exports).
+(loading and reading), ``pankg/cli_serve.py`` (serving), ``pankg/cli_export.py`` (exports) and
+``pankg/cli_index.py`` (the search index).
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def test_no_import_circle() -> None:
     assert not circles(graph), f"import circles (a module of one job should not need its user): {circles(graph)}"
 
 
-GRAPH_LAYERS = ("errors", "techniques", "model", "query", "store", "quality", "exports")
+GRAPH_LAYERS = ("errors", "techniques", "model", "query", "store", "search", "quality", "exports")
 """graph/'s packages in reading order (graph/__init__.py): each runs with only those before it."""
 
 

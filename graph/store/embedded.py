@@ -63,6 +63,7 @@ class GraphStore(WritePath):
         self.version = 0  # bumped by every committed write: a reader may keep a read-only view while it holds
         self._scopes: dict[Scope, tuple[int, tuple[str, ...]]] = {}
         self._base_recorded = recorded is not None
+        self._write_version = registry.read_write_version(self._engine)
         self._collector = Collector(self._engine, self._epochs, self._collected)
         self._find_garbage()
 

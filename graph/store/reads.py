@@ -124,6 +124,11 @@ class ReadPath:
         """:meth:`query` over a dataset of :meth:`reading`: call it inside that block."""
         return results.materialize(results.run(self._engine, sparql, dataset))
 
+    def values_over(self, sparql: str, dataset: Dataset) -> tuple[list[str], Rows]:
+        """:meth:`values` over a dataset of :meth:`reading`: call it inside that block. The search index reads every
+        named graph this way and keeps the registered graphs' rows itself (:mod:`graph.search.facts`)."""
+        return results.values(results.run(self._engine, sparql, dataset))
+
     def values(self, sparql: str, scope: Scope = "all") -> tuple[list[str], Rows]:
         """Run a SELECT and return ``(variables, rows)`` of Python values: IRIs and dates as text, numbers as
         numbers, None where unbound (:func:`graph.query.terms.python_value`), without term objects between."""

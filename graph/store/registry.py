@@ -132,6 +132,25 @@ def base_update(base: str) -> str:
     return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{PANKG.baseIri}> {literal(base)} }} }}"
 
 
+def read_write_version(store: ox.Store) -> int:
+    """The store's write version as the meta graph records it (0 before the first write)."""
+    results = store.query(
+        f"SELECT ?v WHERE {{ <{META_GRAPH}> <{PANKG.writeVersion}> ?v }}", default_graph=ox.NamedNode(META_GRAPH)
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    return max((int(row["v"].value) for row in results), default=0)
+
+
+def write_version_update() -> str:
+    """One SPARQL update step that adds one to the store's ``pankg:writeVersion``: appended to every write's
+    update, it is bumped in the same transaction, so a crash leaves the version and the graphs in step."""
+    node, prop = f"<{META_GRAPH}>", f"<{PANKG.writeVersion}>"
+    return (
+        f"DELETE {{ GRAPH {node} {{ {node} {prop} ?old }} }} INSERT {{ GRAPH {node} {{ {node} {prop} ?new }} }}"
+        f" WHERE {{ OPTIONAL {{ GRAPH {node} {{ {node} {prop} ?old }} }} BIND(COALESCE(?old + 1, 1) AS ?new) }}"
+    )
+
+
 _READ = f"""
 SELECT ?src ?kind ?loc ?hash ?gen ?at ?ver ?release ?g ?acc ?n ?group ?until WHERE {{
   ?src a <{PANKG.SourceLoad}> ; <{PANKG.sourceKind}> ?kind ; <{PANKG.sourceLocation}> ?loc ;

@@ -56,6 +56,16 @@ class WritePath(ReadPath):
     _generations: dict[str, int]
     _base_recorded: bool
     _collector: Collector
+    _write_version: int
+
+    @property
+    def write_version(self) -> int:
+        """How many writes (loads that changed something, removals, releases, updates) the store has committed,
+        ever: kept in the meta graph (``pankg:writeVersion``) and bumped in each write's own transaction, so it
+        survives restarts and a crash never leaves it out of step with the graphs. A read model beside the store
+        (the search index, :mod:`graph.search`) records the version it reflects and catches up when it differs.
+        Unlike :attr:`version` (this process's writes, for caches), it only grows over the store's life."""
+        return self._write_version
 
     def find_source(self, kind: str, location: str) -> SourceInfo | None:
         return self.sources.get(registry.source_iri(self.minter, kind, location))
@@ -144,7 +154,7 @@ class WritePath(ReadPath):
             retired = self._sources[src].graphs
             self._leave_union_mode()
             try:
-                self._engine.update(registry.remove_update(self.meta, src))
+                self.execute_update([registry.remove_update(self.meta, src)], record_base=False)
                 self._retire(lambda s: s.pop(src), retired)
             finally:
                 self._end_write()
@@ -163,12 +173,14 @@ class WritePath(ReadPath):
         """Run ``steps`` as one SPARQL update, one transaction; inside :meth:`writing`.
 
         With ``record_base``, the store's base IRI is recorded in the same transaction if this is the store's
-        first registration, so a failed first write leaves the store exactly as it was, without it. The
-        engine's errors propagate as they are (the caller words them).
+        first registration, so a failed first write leaves the store exactly as it was, without it. The store's
+        :attr:`write_version` is bumped in the same transaction too. The engine's errors propagate as they are
+        (the caller words them).
         """
         base = [registry.base_update(self.minter.base)] if record_base and not self._base_recorded else []
-        self._engine.update(" ;\n".join([*base, *steps]))
+        self._engine.update(" ;\n".join([*base, *steps, registry.write_version_update()]))
         self._base_recorded = self._base_recorded or bool(base)
+        self._write_version += 1
 
     def register(self, changes: Mapping[str, SourceInfo | None]) -> None:
         """Record in memory the registrations an update just committed to the meta graph (None: removed), and

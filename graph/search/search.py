@@ -1,0 +1,179 @@
+"""Pages with stable cursors, totals and facet counts, from one searcher (one consistent commit) per call.
+
+**Cursors are keys, not offsets.** Each hit's cursor holds its place in a total order; the next page is what comes
+strictly after it, so walking to the end gives every match once, whatever page sizes, and a page asked again
+after a rebuild starts where the last one ended. By date and by title the place is the hit's sort key, which
+ends with its IRI (:mod:`graph.search.schema`), and "after" is one term range on the key field. By relevance it
+is ``(score, tie, IRI)``: tantivy cannot filter on a score, so the search takes the best hits down to the
+cursor's and past the page (starting at the cursor's rank, doubling while the cut falls inside a run of equal
+scores) and orders them itself. Scores are those of one commit: a relevance walk across a rebuild may repeat or
+skip a hit (the other orders do not).
+
+A cursor is opaque to callers (URL-safe base64 of a small JSON array) and checked when it comes back: one that
+does not decode, or was made for another order, is a :class:`~graph.errors.QueryError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import tantivy
+
+from graph.errors import QueryError
+from graph.search import schema as s
+from graph.search.query import DatasetQuery, Order, build
+
+if TYPE_CHECKING:
+    from graph.search.index import SearchIndex
+    from graph.store.reads import Scope
+
+MAX_FIRST = 1000
+
+FACETS = {"technique": ("technique", 5000), "facility": ("facility", 1000), "instrument": ("instrument", 5000),
+          "year": ("year", 1000), "licence": ("licence", 1000), "kind": ("kind", 10), "access": ("access", 10)}
+"""Facet -> (field, most values counted). A dataset counts once per value: for each technique it has and each
+technique above them (the documents hold the ancestors), so counts roll up the PaNET tree."""
+
+_KEYED = {Order.CREATED: ("created_key", tantivy.Order.Desc), Order.CREATED_ASC: ("created_key", tantivy.Order.Asc),
+          Order.TITLE: ("title_key", tantivy.Order.Asc)}
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    cursor: str
+    score: float | None = None
+    """The BM25 score, ordering by relevance; None in the other orders."""
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[Hit]
+    total: int
+    """Every match of the query in the caller's scope, not only this page's."""
+    has_next: bool
+
+
+def search(index: SearchIndex, query: DatasetQuery, scope: Scope = "public", first: int = 50,
+           after: str | None = None, order: Order | None = None) -> Page:
+    """The ``first`` datasets after the cursor ``after`` (None: from the start) that ``query`` selects in ``scope``,
+    in ``order`` (default: by relevance when there is free text, else newest first), with the total."""
+    if not 0 <= first <= MAX_FIRST:
+        raise QueryError(f"first must be between 0 and {MAX_FIRST}, not {first}")
+    searcher = index.searcher()
+    where, ranked = build(index, query, scope, searcher)
+    order = order or (Order.RELEVANCE if ranked else Order.CREATED)
+    if order is Order.RELEVANCE and not ranked:
+        order = Order.CREATED
+    total: int = searcher.search(where, 1, count=True).count  # type: ignore[attr-defined]  # not in 0.27's stub
+    if order is Order.RELEVANCE:
+        return _by_relevance(searcher, where, first, after, total)
+    return _by_key(index, searcher, where, order, first, after, total)
+
+
+def facets(index: SearchIndex, query: DatasetQuery, scope: Scope = "public") -> dict[str, dict[str, int]]:
+    """Counts per technique (rolled up the technique tree), facility, instrument, year, licence, kind and access
+    level of the datasets ``query`` selects in ``scope``: one aggregation, all facets at once."""
+    searcher = index.searcher()
+    where, _ = build(index, query, scope, searcher)
+    spec = {name: {"terms": {"field": field, "size": size}} for name, (field, size) in FACETS.items()}
+    found: dict[str, Any] = searcher.aggregate(where, spec)
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        buckets = found.get(name, {}).get("buckets", [])
+        counts[name] = {_facet_key(name, b["key"]): int(b["doc_count"]) for b in buckets}
+    return counts
+
+
+def _facet_key(name: str, key: Any) -> str:
+    return str(int(key)) if name == "year" and isinstance(key, (int, float)) else str(key)
+
+
+# ------------------------------------------------------------------------------------------------ by key
+
+
+def _by_key(index: SearchIndex, searcher: tantivy.Searcher, where: tantivy.Query, order: Order, first: int,
+            after: str | None, total: int) -> Page:
+    field, direction = _KEYED[order]
+    query = where
+    if after is not None:
+        key = _decode(after, order.value, 1)[0]
+        if not isinstance(key, str) or not s.is_key(key):
+            raise QueryError("not a cursor of this search")
+        beyond = index.parse(f"{field}:{'<' if direction == tantivy.Order.Desc else '>'}{key}")
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, beyond)])
+    found = searcher.search(query, first + 1, count=False, order_by_field=field, order=direction).hits if first else []
+    hits = [Hit(s.key_iri(key), _encode([order.value, key])) for key, _ in found[:first]]
+    return Page(hits, total, len(found) > first)
+
+
+# ------------------------------------------------------------------------------------------------ by relevance
+
+
+def _by_relevance(searcher: tantivy.Searcher, where: tantivy.Query, first: int, after: str | None,
+                  total: int) -> Page:
+    start: tuple[float, int, str] | None = None
+    rank = 0
+    if after is not None:
+        score, tie, iri, rank = _decode(after, Order.RELEVANCE.value, 4)
+        try:
+            start = (-float.fromhex(score), int(tie), str(iri))
+            rank = int(rank)
+        except (TypeError, ValueError):
+            raise QueryError("not a cursor of this search") from None
+    if not first:
+        return Page([], total, total > rank)
+    limit = rank + first + 2
+    while True:
+        found = searcher.search(where, limit, count=False).hits
+        exhausted = len(found) < limit
+        ties = searcher.fast_field_values("tie", [address for _, address in found])
+        rows = [(-float(score), int(tie or 0), address) for (score, address), tie in zip(found, ties, strict=True)]
+        rows = sorted((r for r in rows if start is None or (r[0], r[1]) >= start[:2]), key=lambda r: (r[0], r[1]))
+        # Complete down to the page's end once the hit after it (one more: the cursor's own hit is among the rows)
+        # scores above the lowest score fetched: hits of that lowest score may be missing, no others.
+        if exhausted or (len(rows) > first + 1 and found[-1][0] < -rows[first + 1][0]):
+            break
+        limit *= 2
+    page = _ordered(searcher, rows, start, first)
+    hits = [Hit(iri, _encode([Order.RELEVANCE.value, (-key).hex(), tie, iri, rank + n + 1]), -key)
+            for n, (key, tie, iri) in enumerate(page[:first])]
+    return Page(hits, total, len(page) > first)
+
+
+def _ordered(searcher: tantivy.Searcher, rows: list[tuple[float, int, Any]], start: tuple[float, int, str] | None,
+             first: int) -> list[tuple[float, int, str]]:
+    """The first ``first + 1`` of ``rows`` (sorted by score and tie) after ``start``, with their IRIs, which decide
+    between rows of one score and tie (never, in practice); an IRI is fetched only for the rows looked at."""
+    out: list[tuple[float, int, str]] = []
+    for score, tie, address in rows:
+        if len(out) > first and (score, tie) != out[-1][:2]:
+            break
+        iri = str(searcher.doc(address)["iri"][0])
+        if start is None or (score, tie, iri) > start:
+            out.append((score, tie, iri))
+    return sorted(out)[:first + 1]
+
+
+# ------------------------------------------------------------------------------------------------ cursors
+
+
+def _encode(parts: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, order: str, size: int) -> list[Any]:
+    """The ``size`` parts of a cursor made for ``order``."""
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise QueryError("not a cursor of this search") from None
+    if not isinstance(parts, list) or not parts or parts[0] != order:
+        raise QueryError(f"not a cursor of this search (made for another order than {order})")
+    if len(parts) != size + 1:
+        raise QueryError("not a cursor of this search")
+    return parts[1:]
