@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from graph.errors import PankgError
+from graph.search import SearchIndex
 from graph.store.embedded import GraphStore
 from pankg.settings import Settings
 from resolvers import (
@@ -31,11 +32,12 @@ from resolvers.pacing import PaceRetries
 
 
 def create_app(store: GraphStore, tokens: Tokens | Path | None = None, limits: ServerLimits | None = None, *,
-               assets: Path | None = None) -> Starlette:
+               assets: Path | None = None, search: SearchIndex | None = None) -> Starlette:
     """The web app over ``store``; tests call it directly with an in-memory store. ``tokens``: the bearer
     tokens callers may present (none: a request with ``Authorization`` is refused, the others read public);
     a path is read again whenever the file changes. ``limits``: every limit of the server (``docs/limits.md``;
-    default: the documented defaults). ``assets``: GraphiQL's files (default: where the settings say)."""
+    default: the documented defaults). ``assets``: GraphiQL's files (default: where the settings say). ``search``:
+    the store's search index (default: opened on the first search)."""
     app = Starlette(
         routes=[*home.routes, *ontology_doc.routes, *graphql.routes(), *sparql_protocol.routes(scope_for=scope_of),
                 *graph_store.routes(scope_of=scope_of),
@@ -45,6 +47,7 @@ def create_app(store: GraphStore, tokens: Tokens | Path | None = None, limits: S
     )
     app.state.store = store
     app.state.assets = assets or Settings.from_env().assets
+    app.state.search = search
     app.state.tokens = TokenFile(tokens) if isinstance(tokens, Path) else tokens
     capacity.install(app.state, limits or ServerLimits())
     return app

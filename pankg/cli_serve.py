@@ -15,6 +15,7 @@ import typer
 from rich.markup import escape
 
 from graph.errors import PankgError
+from graph.search import SearchIndex
 from graph.store.embedded import GraphStore
 from pankg.cli_common import DataOption, DebugOption, app, console, errors, handled, open_store, require_store
 from pankg.settings import Settings
@@ -97,7 +98,8 @@ def serve(
         _ensure_graphiql(settings)
         with GraphStore(settings.data, settings.base_iri) as store:
             store.release()  # embargoes that ended while the server was down
-            app_ = create_app(store, settings.tokens, settings.limits, assets=settings.assets)
+            search = SearchIndex.open(store)  # caught up with the store before the first search, not during it
+            app_ = create_app(store, settings.tokens, settings.limits, assets=settings.assets, search=search)
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
             uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info",
                         limit_concurrency=settings.limits.connections, timeout_keep_alive=5)

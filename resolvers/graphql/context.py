@@ -58,6 +58,9 @@ class Context:
     """The app's ``reads`` lane; None (a schema executed directly, in tests): Starlette's thread pool."""
     document: DocumentNode | None = None
     """The document, when the HTTP view has parsed it already (to know its kind): not parsed twice."""
+    request: Request | None = None
+    """The HTTP request (None: a schema executed directly): what the app holds beside the store, such as the
+    search index."""
     queries: int = 0
     turn: Turn | None = None
     """The request's place in the gate of GraphQL requests, which counts the store jobs it started."""

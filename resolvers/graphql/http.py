@@ -164,7 +164,7 @@ class GraphQLView:
         store: GraphStore = request.app.state.store
         gate: Gate = request.app.state.graphql_gate
         context = Context(store=store, scope=scope_for(request), seconds=limits.graphql_seconds,
-                          started=started, reads=reads, document=document,
+                          started=started, reads=reads, document=document, request=request,
                           share=asyncio.Semaphore(1 if gate.is_slow(kind) else PER_REQUEST))
         try:
             async with gate.enter(context.deadline, kind, wait_until=context.deadline - TURN_MARGIN) as turn:

@@ -18,6 +18,7 @@ from resolvers.graphql.lineage import MAX_DEPTH, Direction, Lineage, lineage
 from resolvers.graphql.nodes import INFO, types
 from resolvers.graphql.pagination import Connection, paginate
 from resolvers.graphql.safety import extensions
+from resolvers.graphql.search import Facets, SearchConnection, SearchFilter, SearchOrder, facets, search
 from resolvers.graphql.sparql import UserError, iri, is_http_iri
 from resolvers.graphql.types_data import AnalysisRun, Dataset, File, Parameter, Proposal, Sample
 from resolvers.graphql.types_things import (
@@ -60,6 +61,18 @@ class Query:
         ctx = info.context
         where = await f.dataset_where(filter, ctx.store.minter, ctx.select)
         return await paginate(ctx.select, where, f.ORDERS[order_by], first, after, lambda n: Dataset(iri=n))
+
+    @strawberry.field(description="Datasets found by the search index: free text ranked by relevance (BM25, the "
+                                  "score on each edge) and filters; totalCount at no extra cost (docs/search.md).")
+    async def search(self, info: INFO, query: str | None = None, filter: SearchFilter | None = None,
+                     first: int | None = 20, after: str | None = None,
+                     order_by: SearchOrder | None = None) -> SearchConnection:
+        return await search(info, query, filter, first, after, order_by)
+
+    @strawberry.field(description="Counts of the datasets a search finds, per technique (rolled up the PaNET tree), "
+                                  "facility, instrument, year, licence, kind and access level.")
+    async def facets(self, info: INFO, query: str | None = None, filter: SearchFilter | None = None) -> Facets:
+        return await facets(info, query, filter)
 
     @strawberry.field(description="A publication by DOI or IRI.")
     async def publication(self, info: INFO, pid: str) -> Publication | None:
