@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from graph.model import entities as e
 from graph.model.access import restricted_key
-from graph.model.iris import DEFAULT_BASE, Minter, global_pid_iri
+from graph.model.iris import DEFAULT_BASE, Minter, global_pid_iri, licence_iri
 from graph.model.nt import iri, literal
 from graph.model.nterms import pankg
 from graph.model.quads import PUBLIC, Access, Quad
@@ -79,8 +79,7 @@ class MappingContext:
         """A licence or URL given as text: an IRI as is, an SPDX id as its spdx.org IRI."""
         known = self._resources.get(value)
         if known is None:
-            text = value if value.startswith(("http://", "https://")) else f"https://spdx.org/licenses/{value.strip()}"
-            known = self._resources[value] = iri(text, field)
+            known = self._resources[value] = iri(licence_iri(value), field)
         return known
 
     def technique(self, pid: str) -> str:

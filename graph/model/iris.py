@@ -143,3 +143,13 @@ class Minter:
     def owned(self, kind: str, owner_pid: str, local_name: str) -> str:
         """The IRI of a thing that exists only inside its owner (a dataset's file or parameter)."""
         return self.minted(kind, f"{owner_pid}#{local_name}")
+
+
+SPDX = "https://spdx.org/licenses/"
+
+
+def licence_iri(value: str) -> str:
+    """A licence given as text, as the model writes it: an http(s) IRI as is, an SPDX id as its spdx.org IRI
+    (``MIT`` -> ``https://spdx.org/licenses/MIT``). Not checked here: the caller validates the IRI."""
+    return value if value.startswith(("http://", "https://")) else SPDX + value.strip()
+

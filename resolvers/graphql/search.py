@@ -19,6 +19,7 @@ from typing import Any
 import strawberry
 
 from graph.errors import QueryError
+from graph.model.iris import licence_iri
 from graph.search import DatasetQuery, Order, Page, SearchIndex
 from graph.search import ParameterRange as IndexRange
 from resolvers.graphql.filters import DatasetKind, DateRange, ParameterRange
@@ -116,7 +117,7 @@ def _named(info: INFO, kind: str, value: str | None) -> str | None:
     value = value.strip()
     if is_http_iri(value):
         return value
-    if kind == "technique" and value.lower().startswith(("panet", "panet:")):
+    if kind == "technique" and value.lower().startswith("panet"):
         value = value if ":" in value else f"panet:{value}"
     return info.context.store.minter.iri(kind, value)
 
@@ -143,7 +144,7 @@ def _licence(value: str | None) -> str | None:
     """A licence by IRI, or by SPDX id as the model writes it (``CC-BY-4.0``)."""
     if value is None:
         return None
-    return value if is_http_iri(value) else f"https://spdx.org/licenses/{value.strip()}"
+    return licence_iri(value.strip())
 
 
 async def _in_index(info: INFO, fn: Any, *args: Any) -> Any:
