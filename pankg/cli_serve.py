@@ -98,7 +98,8 @@ def serve(
         _ensure_graphiql(settings)
         with GraphStore(settings.data, settings.base_iri) as store:
             store.release()  # embargoes that ended while the server was down
-            search = SearchIndex.open(store)  # caught up with the store before the first search, not during it
+            search = SearchIndex.of(store)
+            search.catch_up()  # before the first search, not during it
             app_ = create_app(store, settings.tokens, settings.limits, assets=settings.assets, search=search)
             console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/")
             uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info",

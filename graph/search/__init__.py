@@ -8,14 +8,16 @@ counted by what" in milliseconds where SPARQL sorts and counts every row. One mo
 - :mod:`graph.search.facts`: what the graph says of a chunk of datasets, in a few batched SPARQL queries, each
   fact with the access key of the graph it came from;
 - :mod:`graph.search.documents`: those facts as documents, one per dataset and reader (the access rule);
+- :mod:`graph.search.entities`: publications, software, instruments and people as documents, and their queries;
 - :mod:`graph.search.index`: the index on disk beside the store, the store write version it reflects, rebuild
   and catch-up;
 - :mod:`graph.search.query`: :class:`DatasetQuery`, filters and free text as tantivy queries, in a scope;
 - :mod:`graph.search.search`: pages with stable cursors, totals and facet counts.
 """
 
+from graph.search.entities import EntityQuery
 from graph.search.index import SearchIndex
 from graph.search.query import DatasetQuery, Order, ParameterRange
 from graph.search.search import Hit, Page
 
-__all__ = ["DatasetQuery", "Hit", "Order", "Page", "ParameterRange", "SearchIndex"]
+__all__ = ["DatasetQuery", "EntityQuery", "Hit", "Order", "Page", "ParameterRange", "SearchIndex"]

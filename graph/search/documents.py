@@ -135,6 +135,7 @@ def to_tantivy(doc: IndexedDataset) -> tantivy.Document:
         t.add_text("description", text)
     for word in doc.technique_words:
         t.add_text("techniques_text", word)
+    t.add_text("iri_key", s.iri_key(doc.iri))
     t.add_text("title_key", s.title_key(doc.title, doc.iri))
     t.add_text("created_key", s.created_key(doc.created, doc.iri))
     for technique in sorted(doc.techniques):
@@ -142,10 +143,10 @@ def to_tantivy(doc: IndexedDataset) -> tantivy.Document:
     for name, values in doc.links.items():
         for value in sorted(values):
             t.add_text(name, value)
-    if doc.created is not None and _in_range(doc.created):
+    if doc.created is not None and in_range(doc.created):
         t.add_date("created", doc.created)
         t.add_integer("year", doc.created.year)
-    if doc.embargo_end is not None and _in_range(doc.embargo_end):
+    if doc.embargo_end is not None and in_range(doc.embargo_end):
         t.add_date("embargo_end", doc.embargo_end)
     t.add_unsigned("citations", doc.citations)
     for parameter, number, unit in doc.parameters:
@@ -164,7 +165,7 @@ _EARLIEST = dt.datetime(1678, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2261, 12, 31, tzinfo=dt.UTC)
 
 
-def _in_range(value: dt.datetime) -> bool:
+def in_range(value: dt.datetime) -> bool:
     """tantivy keeps dates as nanoseconds in 64 bits: about 1677 to 2262 (a year 9999 embargo end is not kept)."""
     return _EARLIEST <= value <= _LATEST
 

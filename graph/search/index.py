@@ -27,6 +27,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,12 +35,14 @@ from typing import TYPE_CHECKING, Any
 import tantivy
 
 from graph.errors import StoreError
+from graph.search import entities
 from graph.search import schema as s
 from graph.search.documents import all_documents, to_tantivy
 from graph.search.facts import dataset_iris, graph_keys, read_chunks, technique_tree
 from graph.store.embedded import GraphStore
 
 if TYPE_CHECKING:
+    from graph.search.entities import EntityQuery
     from graph.search.query import DatasetQuery, Order
     from graph.search.search import Page
     from graph.store.reads import Scope
@@ -47,6 +50,10 @@ if TYPE_CHECKING:
 META = "pankg-search.json"
 WRITER_HEAP = 128_000_000
 """Bytes the index writer buffers before it writes a segment (split between its threads)."""
+
+
+_OPENED: weakref.WeakKeyDictionary[GraphStore, SearchIndex] = weakref.WeakKeyDictionary()
+_OPENED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,17 @@ class SearchIndex:
         self._index.register_tokenizer(s.ANALYZER, s.analyzer())
         self._meta = meta
         self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, store: GraphStore) -> SearchIndex:
+        """The one index object of ``store`` in this process, opened on first use (not caught up: the first
+        search does that). Every app and request on one store shares it: two objects would each keep their own
+        copy of an in-memory index, and their writers would contend for one directory's lock."""
+        with _OPENED_LOCK:
+            found = _OPENED.get(store)
+            if found is None:
+                found = _OPENED[store] = cls.open(store, catch_up=False)
+            return found
 
     @classmethod
     def open(cls, store: GraphStore, *, catch_up: bool = True) -> SearchIndex:
@@ -147,6 +165,9 @@ class SearchIndex:
                 used |= doc.techniques
                 writer.add_document(to_tantivy(doc))
                 count += 1
+            for entity in entities.read_entities(self.store, keys, tree):
+                writer.add_document(entities.to_tantivy(entity))
+                count += 1
             writer.commit()
         except BaseException:
             writer.rollback()
@@ -166,12 +187,13 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ reading (graph/search/search.py)
 
-    def search(self, query: DatasetQuery, scope: Scope = "public", first: int = 50, after: str | None = None,
-               order: Order | None = None) -> Page:
-        """A page of datasets: see :func:`graph.search.search.search`."""
+    def search(self, query: DatasetQuery | EntityQuery, scope: Scope = "public", first: int = 50,
+               after: str | None = None, order: Order | None = None,
+               searcher: tantivy.Searcher | None = None) -> Page:
+        """A page of datasets (or of another kind of node): see :func:`graph.search.search.search`."""
         from graph.search.search import search
 
-        return search(self, query, scope, first, after, order)
+        return search(self, query, scope, first, after, order, searcher)
 
     def facets(self, query: DatasetQuery, scope: Scope = "public") -> dict[str, dict[str, int]]:
         """Counts per facet: see :func:`graph.search.search.facets`."""

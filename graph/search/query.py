@@ -49,6 +49,8 @@ class Order(Enum):
     """Oldest first (datasets without a date first, as SPARQL orders unbound values), then by IRI."""
     TITLE = "title"
     """By title, ignoring case (datasets without a title, such as embargoed stubs, last), then by IRI."""
+    IRI = "iri"
+    """By IRI (so by PID within one kind of PID: the IRI is minted from it)."""
     RELEVANCE = "relevance"
     """Best BM25 score of the free text first, ties broken by a hash of the IRI; without text, as CREATED."""
 
@@ -64,21 +66,27 @@ class ParameterRange:
     unit: str | None = None
 
 
+Named = str | tuple[str, ...] | None
+"""A thing by IRI, or any of several IRIs (a name several things bear); an empty tuple matches nothing."""
+
+
 @dataclass(frozen=True)
 class DatasetQuery:
     """Every field given must hold (AND); None leaves a field out. Things are named by IRI (technique, facility,
     instrument, proposal, licence, DOI); a technique takes in every technique below it."""
 
     text: str | None = None
-    technique: str | None = None
-    facility: str | None = None
-    instrument: str | None = None
-    proposal: str | None = None
+    technique: Named = None
+    facility: Named = None
+    instrument: Named = None
+    proposal: Named = None
     kind: str | None = None
     """``raw``, ``derived`` (or ``dataset``: neither)."""
     licence: str | None = None
     access: str | None = None
     """``public`` or ``restricted`` (under embargo: anonymous callers find its public stub)."""
+    embargoed: bool | None = None
+    """Restricted (True), or not restricted, which takes in datasets whose access level is not recorded (False)."""
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     embargo_end_from: dt.date | None = None
@@ -136,12 +144,13 @@ def build(index: SearchIndex, query: DatasetQuery, scope: Scope, searcher: tanti
     filters = [Query.term_query(schema, "entity", "dataset"), scoped]
     exact = {"facility": query.facility, "instrument": query.instrument, "proposal": query.proposal,
              "licence": query.licence, "pid": query.pid, "doi": query.doi}
-    filters += [Query.term_query(schema, name, value) for name, value in exact.items() if value is not None]
+    filters += [named(schema, name, value) for name, value in exact.items() if value is not None]
     if query.technique is not None:
-        if query.technique not in index.techniques:
-            raise QueryError(f"unknown technique {query.technique!r}: give the IRI of a technique of the graph "
-                             "(a PaNET class such as http://purl.org/pan-science/PaNET/PaNET01188)")
-        filters.append(Query.term_query(schema, "technique", query.technique))
+        for technique in (query.technique,) if isinstance(query.technique, str) else query.technique:
+            if technique not in index.techniques:
+                raise QueryError(f"unknown technique {technique!r}: give the IRI of a technique of the graph "
+                                 "(a PaNET class such as http://purl.org/pan-science/PaNET/PaNET01188)")
+        filters.append(named(schema, "technique", query.technique))
     if query.kind is not None:
         filters.append(Query.term_query(schema, "kind", _one_of("kind", query.kind, KINDS)))
     if query.access is not None:
@@ -149,7 +158,9 @@ def build(index: SearchIndex, query: DatasetQuery, scope: Scope, searcher: tanti
     for name, lo, hi in (("created", query.created_from, query.created_to),
                          ("embargo_end", query.embargo_end_from, query.embargo_end_to)):
         if lo is not None or hi is not None:
-            filters.append(_days(schema, name, lo, hi))
+            filters.append(days(schema, name, lo, hi))
+    if query.embargoed is not None:
+        filters.append(_whether(Query.term_query(schema, "access", "restricted"), query.embargoed))
     if query.has_doi is not None:
         filters.append(_whether(Query.exists_query("doi"), query.has_doi))
     if query.cited is not None:
@@ -164,6 +175,15 @@ def build(index: SearchIndex, query: DatasetQuery, scope: Scope, searcher: tanti
     return Query.boolean_query([(Occur.Must, text), (Occur.Must, Query.const_score_query(where, 0.0))]), True
 
 
+def named(schema: tantivy.Schema, field: str, value: str | tuple[str, ...]) -> Query:
+    """``field`` holds the IRI, or one of the IRIs (none: nothing matches)."""
+    if isinstance(value, str):
+        return Query.term_query(schema, field, value)
+    if not value:
+        return Query.empty_query()
+    return Query.term_set_query(schema, field, list(value))
+
+
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise QueryError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
@@ -176,7 +196,7 @@ def _whether(query: Query, wanted: bool) -> Query:
     return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
 
 
-def _days(schema: tantivy.Schema, name: str, lo: dt.date | None, hi: dt.date | None) -> Query:
+def days(schema: tantivy.Schema, name: str, lo: dt.date | None, hi: dt.date | None) -> Query:
     """Inclusive days, from midnight UTC (as GraphQL's ``DateRange``)."""
     def midnight(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

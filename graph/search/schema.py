@@ -40,8 +40,11 @@ muller), words over 40 bytes dropped; no stemming, so a word matches that word (
 TEXT_FIELDS = ("title", "description", "techniques_text")
 """The full-text fields, each scored by BM25; a free-text word must be in one of them."""
 
-FORMAT = 1
+FORMAT = 2
 """The index's layout: a new value (a field added or changed) makes every index on disk rebuild on open."""
+
+ENTITIES = ("dataset", "publication", "software", "instrument", "person")
+"""The kinds of documents (the ``entity`` field): every list of the GraphQL API is one of them."""
 
 
 def analyzer() -> tantivy.TextAnalyzer:
@@ -51,8 +54,9 @@ def analyzer() -> tantivy.TextAnalyzer:
 
 
 def build_schema() -> tantivy.Schema:
-    """One schema for every kind of entity (``entity``: ``dataset`` now; publications, software, people,
-    instruments and proposals take the same fields that apply to them)."""
+    """One schema for every kind of entity (:data:`ENTITIES`): each document fills the fields that apply to it
+    (a publication's, software's, instrument's or person's name is its ``title``, a publication's issue date its
+    ``created``; :mod:`graph.search.entities`)."""
     b = tantivy.SchemaBuilder()
 
     def raw(name: str, stored: bool = False, fast: bool = False, index_option: str = "position") -> None:
@@ -69,9 +73,10 @@ def build_schema() -> tantivy.Schema:
     raw("access", fast=True)  # public, restricted (pankg:accessLevel)
     for name in TEXT_FIELDS:
         b.add_text_field(name, tokenizer_name=ANALYZER)
+    raw("iri_key", fast=True)
     raw("title_key", fast=True)
     raw("created_key", fast=True)
-    for name in ("technique", "facility", "instrument", "proposal", "licence", "doi"):
+    for name in ("technique", "facility", "instrument", "proposal", "licence", "doi", "creator", "affiliation"):
         raw(name, fast=True)
     b.add_date_field("created", indexed=True, fast=True)
     b.add_integer_field("year", indexed=True, fast=True)
@@ -109,6 +114,11 @@ def key_iri(key: str) -> str:
 def is_key(text: str) -> bool:
     """True if ``text`` could be a sort key (hex digits, even length): what a cursor may put in a range."""
     return bool(_HEX.fullmatch(text)) and len(text) % 2 == 0
+
+
+def iri_key(iri: str) -> str:
+    """The key of the IRI order (a PID order: the IRI is minted from the PID)."""
+    return sort_key(b"", iri)
 
 
 def title_key(title: str | None, iri: str) -> str:

@@ -25,6 +25,7 @@ import tantivy
 
 from graph.errors import QueryError
 from graph.search import schema as s
+from graph.search.entities import EntityQuery, build_entity_query
 from graph.search.query import DatasetQuery, Order, build
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ FACETS = {"technique": ("technique", 5000), "facility": ("facility", 1000), "ins
 technique above them (the documents hold the ancestors), so counts roll up the PaNET tree."""
 
 _KEYED = {Order.CREATED: ("created_key", tantivy.Order.Desc), Order.CREATED_ASC: ("created_key", tantivy.Order.Asc),
-          Order.TITLE: ("title_key", tantivy.Order.Asc)}
+          Order.TITLE: ("title_key", tantivy.Order.Asc), Order.IRI: ("iri_key", tantivy.Order.Asc)}
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,18 @@ class Page:
     has_next: bool
 
 
-def search(index: SearchIndex, query: DatasetQuery, scope: Scope = "public", first: int = 50,
-           after: str | None = None, order: Order | None = None) -> Page:
-    """The ``first`` datasets after the cursor ``after`` (None: from the start) that ``query`` selects in ``scope``,
-    in ``order`` (default: by relevance when there is free text, else newest first), with the total."""
+def search(index: SearchIndex, query: DatasetQuery | EntityQuery, scope: Scope = "public", first: int = 50,
+           after: str | None = None, order: Order | None = None, searcher: tantivy.Searcher | None = None) -> Page:
+    """The ``first`` datasets (or other nodes, for an :class:`EntityQuery`) after the cursor ``after`` (None: from
+    the start) that ``query`` selects in ``scope``, in ``order`` (default: by relevance when there is free text,
+    else newest first), with the total. ``searcher``: one shared by several searches that must see one commit."""
     if not 0 <= first <= MAX_FIRST:
         raise QueryError(f"first must be between 0 and {MAX_FIRST}, not {first}")
-    searcher = index.searcher()
-    where, ranked = build(index, query, scope, searcher)
+    searcher = searcher or index.searcher()
+    if isinstance(query, EntityQuery):
+        where, ranked = build_entity_query(index.schema, query, scope)
+    else:
+        where, ranked = build(index, query, scope, searcher)
     order = order or (Order.RELEVANCE if ranked else Order.CREATED)
     if order is Order.RELEVANCE and not ranked:
         order = Order.CREATED
@@ -103,7 +108,7 @@ def _by_key(index: SearchIndex, searcher: tantivy.Searcher, where: tantivy.Query
     if after is not None:
         key = _decode(after, order.value, 1)[0]
         if not isinstance(key, str) or not s.is_key(key):
-            raise QueryError("not a cursor of this search")
+            raise _invalid(after)
         beyond = index.parse(f"{field}:{'<' if direction == tantivy.Order.Desc else '>'}{key}")
         query = tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, beyond)])
     found = searcher.search(query, first + 1, count=False, order_by_field=field, order=direction).hits if first else []
@@ -124,7 +129,7 @@ def _by_relevance(searcher: tantivy.Searcher, where: tantivy.Query, first: int, 
             start = (-float.fromhex(score), int(tie), str(iri))
             rank = int(rank)
         except (TypeError, ValueError):
-            raise QueryError("not a cursor of this search") from None
+            raise _invalid(after) from None
     if not first:
         return Page([], total, total > rank)
     limit = rank + first + 2
@@ -171,9 +176,14 @@ def _decode(cursor: str, order: str, size: int) -> list[Any]:
     try:
         parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise QueryError("not a cursor of this search") from None
+        raise _invalid(cursor) from None
     if not isinstance(parts, list) or not parts or parts[0] != order:
-        raise QueryError(f"not a cursor of this search (made for another order than {order})")
+        raise _invalid(cursor, f" (made for another order than {order})")
     if len(parts) != size + 1:
-        raise QueryError("not a cursor of this search")
+        raise _invalid(cursor)
     return parts[1:]
+
+
+def _invalid(cursor: str, why: str = "") -> QueryError:
+    return QueryError(f"invalid cursor {cursor[:100]!r}{why}: not a cursor of this list; pass the endCursor or an "
+                      "edge cursor of a previous page of the same list and order")

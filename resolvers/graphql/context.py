@@ -25,7 +25,7 @@ from graph.store.embedded import GraphStore, Scope
 from resolvers.auth import scope_of
 from resolvers.capacity import DeadlineExceeded, Lane
 from resolvers.graphql.batch import BatchLoader
-from resolvers.graphql.page_batch import PageBatch
+from resolvers.graphql.index_batch import IndexBatch
 from resolvers.graphql.sparql import PROLOGUE, OutOfTime
 from resolvers.turn import Turn
 
@@ -66,12 +66,12 @@ class Context:
     """The request's place in the gate of GraphQL requests, which counts the store jobs it started."""
     share: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(PER_REQUEST))
     batch: BatchLoader = field(init=False)
-    pages: PageBatch = field(init=False)
-    """``select`` for nested connections: the pages (and counts) of one level go out as one query."""
+    lists: IndexBatch = field(init=False)
+    """Every list's pages, orders and totals, from the search index (the pages of one level: one job)."""
 
     def __post_init__(self) -> None:
         self.batch = BatchLoader(self.select)
-        self.pages = PageBatch(self.select)
+        self.lists = IndexBatch(self)
 
     @property
     def deadline(self) -> float:

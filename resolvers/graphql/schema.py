@@ -6,19 +6,23 @@ absence is an answer, not a failure. Malformed input (a bad cursor, unit or IRI)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from graph.search import DatasetQuery, EntityQuery, Order
 from ontology.namespaces import DCAT, FOAF
 from ontology.terms import PANKG
 from resolvers.graphql import filters as f
 from resolvers.graphql.lineage import MAX_DEPTH, Direction, Lineage, lineage
 from resolvers.graphql.nodes import INFO, types
-from resolvers.graphql.pagination import Connection, paginate
+from resolvers.graphql.pagination import Connection, connection, page_size
 from resolvers.graphql.safety import extensions
-from resolvers.graphql.search import Facets, SearchConnection, SearchFilter, SearchOrder, facets, search
+from resolvers.graphql.search import Facets, SearchConnection, SearchOrder, facets, search
 from resolvers.graphql.sparql import UserError, iri, is_http_iri
 from resolvers.graphql.types_data import AnalysisRun, Dataset, File, Parameter, Proposal, Sample
 from resolvers.graphql.types_things import (
@@ -32,6 +36,8 @@ from resolvers.graphql.types_things import (
     SoftwareVersion,
     Technique,
 )
+
+T = TypeVar("T")
 
 
 def resolve(info: INFO, kind: str, pid: str) -> str:
@@ -48,6 +54,13 @@ async def _exists(info: INFO, node: str, type_iri: str) -> bool:
     return type_iri in await types(info, node)
 
 
+async def _listed(info: INFO, asked: DatasetQuery | EntityQuery, first: int | None, after: str | None, order: Order,
+                  make: Callable[..., T]) -> Connection[T]:
+    """A page of a list from the search index, its nodes made by ``make(iri=...)`` (their fields from the graph)."""
+    page = await info.context.lists.page(asked, page_size(first), after, order)
+    return connection(page, after, lambda n: make(iri=n))
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="A dataset by PID or IRI; null when there is none (visible to you).")
@@ -55,23 +68,23 @@ class Query:
         node = resolve(info, "dataset", pid)
         return Dataset(iri=node) if await _exists(info, node, DCAT.Dataset) else None
 
-    @strawberry.field(description="Datasets matching `filter`, a page at a time (first <= 100).")
+    @strawberry.field(description="Datasets matching `filter`, a page at a time (first <= 100), from the search "
+                                  "index: cursors are keys, totalCount comes with the page.")
     async def datasets(self, info: INFO, filter: f.DatasetFilter | None = None, first: int | None = 20,
                        after: str | None = None, order_by: f.DatasetOrder = f.DatasetOrder.PID) -> Connection[Dataset]:
-        ctx = info.context
-        where = await f.dataset_where(filter, ctx.store.minter, ctx.select)
-        return await paginate(ctx.select, where, f.ORDERS[order_by], first, after, lambda n: Dataset(iri=n))
+        asked = await f.dataset_query(info, filter)
+        return await _listed(info, asked, first, after, Order(order_by.value), Dataset)
 
     @strawberry.field(description="Datasets found by the search index: free text ranked by relevance (BM25, the "
                                   "score on each edge) and filters; totalCount at no extra cost (docs/search.md).")
-    async def search(self, info: INFO, query: str | None = None, filter: SearchFilter | None = None,
+    async def search(self, info: INFO, query: str | None = None, filter: f.DatasetFilter | None = None,
                      first: int | None = 20, after: str | None = None,
                      order_by: SearchOrder | None = None) -> SearchConnection:
         return await search(info, query, filter, first, after, order_by)
 
     @strawberry.field(description="Counts of the datasets a search finds, per technique (rolled up the PaNET tree), "
                                   "facility, instrument, year, licence, kind and access level.")
-    async def facets(self, info: INFO, query: str | None = None, filter: SearchFilter | None = None) -> Facets:
+    async def facets(self, info: INFO, query: str | None = None, filter: f.DatasetFilter | None = None) -> Facets:
         return await facets(info, query, filter)
 
     @strawberry.field(description="A publication by DOI or IRI.")
@@ -79,12 +92,11 @@ class Query:
         node = resolve(info, "publication", pid)
         return Publication(iri=node) if await _exists(info, node, PANKG.Publication) else None
 
-    @strawberry.field
+    @strawberry.field(description="Publications matching `filter`, newest first.")
     async def publications(self, info: INFO, filter: f.PublicationFilter | None = None, first: int | None = 20,
                            after: str | None = None) -> Connection[Publication]:
-        where = f.publication_where(filter, info.context.store.minter)
-        return await paginate(info.context.select, where, ("?n dcterms:issued ?k .", "DESC(?key)"), first, after,
-                              lambda n: Publication(iri=n))
+        asked = await f.publication_query(info, filter)
+        return await _listed(info, asked, first, after, Order.CREATED, Publication)
 
     @strawberry.field(description="A piece of software by PID or IRI.")
     async def software(self, info: INFO, pid: str) -> Software | None:
@@ -94,33 +106,30 @@ class Query:
     @strawberry.field(description="Software matching `filter`, by name.")
     async def software_list(self, info: INFO, filter: f.SoftwareFilter | None = None, first: int | None = 20,
                             after: str | None = None) -> Connection[Software]:
-        where = f.software_where(filter, info.context.store.minter)
-        return await paginate(info.context.select, where, ("?n schema:name ?k .", "ASC(LCASE(STR(?key)))"), first,
-                              after, lambda n: Software(iri=n))
+        asked = await f.software_query(info, filter)
+        return await _listed(info, asked, first, after, Order.TITLE, Software)
 
     @strawberry.field
     async def instrument(self, info: INFO, pid: str) -> Instrument | None:
         node = resolve(info, "instrument", pid)
         return Instrument(iri=node) if await _exists(info, node, PANKG.Instrument) else None
 
-    @strawberry.field
+    @strawberry.field(description="Instruments matching `filter`, by name.")
     async def instruments(self, info: INFO, filter: f.InstrumentFilter | None = None, first: int | None = 20,
                           after: str | None = None) -> Connection[Instrument]:
-        where = f.instrument_where(filter, info.context.store.minter)
-        return await paginate(info.context.select, where, ("?n rdfs:label ?k .", "ASC(LCASE(STR(?key)))"), first,
-                              after, lambda n: Instrument(iri=n))
+        asked = await f.instrument_query(info, filter)
+        return await _listed(info, asked, first, after, Order.TITLE, Instrument)
 
     @strawberry.field(description="A person by ORCID, PID or IRI.")
     async def person(self, info: INFO, pid: str) -> Person | None:
         node = resolve(info, "person", pid)
         return Person(iri=node) if await _exists(info, node, FOAF.Person) else None
 
-    @strawberry.field
+    @strawberry.field(description="People matching `filter`, by name.")
     async def people(self, info: INFO, filter: f.PersonFilter | None = None, first: int | None = 20,
                      after: str | None = None) -> Connection[Person]:
-        where = f.person_where(filter, info.context.store.minter)
-        return await paginate(info.context.select, where, ("?n foaf:name ?k .", "ASC(LCASE(STR(?key)))"), first,
-                              after, lambda n: Person(iri=n))
+        asked = await f.person_query(info, filter)
+        return await _listed(info, asked, first, after, Order.TITLE, Person)
 
     @strawberry.field(description="A technique by IRI or PaNET id (PaNET01188).")
     async def technique(self, info: INFO, pid: str) -> Technique | None:

@@ -1,7 +1,7 @@
 """Techniques, instruments, facilities, people, software (and versions), publications and DOI records.
 
-Lists that can be long (a technique's or facility's datasets) are connections; the pages (and counts) that
-the parents of one level ask for go to the store as one query (:mod:`resolvers.graphql.page_batch`).
+Lists that can be long (a technique's or facility's datasets) are connections from the search index; the pages
+(and counts) that the parents of one level ask for are one job (:mod:`resolvers.graphql.index_batch`).
 """
 
 from __future__ import annotations
@@ -19,18 +19,18 @@ from graph.model.schema import (
     TECHNIQUE,
     VERSION,
 )
+from graph.search import DatasetQuery, Order
 from ontology.namespaces import DCTERMS, FOAF, RDFS, SCHEMA, SKOS
 from resolvers.graphql.fields import from_schema
-from resolvers.graphql.filters import DatasetFilter, dataset_where
 from resolvers.graphql.nodes import INFO, Node, every, first, linked, node_type, one, text
-from resolvers.graphql.pagination import Connection, paginate
+from resolvers.graphql.pagination import Connection, connection, page_size
 from resolvers.graphql.types_data import AnalysisRun, Dataset
 
 
-async def _datasets(info: INFO, f: DatasetFilter, first_: int | None, after: str | None) -> Connection[Dataset]:
-    ctx = info.context
-    where = await dataset_where(f, ctx.store.minter, ctx.select)
-    return await paginate(ctx.pages.select, where, ("", ""), first_, after, lambda n: Dataset(iri=n))
+async def _datasets(info: INFO, asked: DatasetQuery, first_: int | None, after: str | None) -> Connection[Dataset]:
+    """A node's datasets, by PID: the pages of every node of one level from the index in one job."""
+    page = await info.context.lists.page(asked, page_size(first_, 10), after, Order.IRI, lenient=True)
+    return connection(page, after, lambda n: Dataset(iri=n))
 
 
 @strawberry.type(description="An experimental technique (PaNET class, or a catalogue's own term).")
@@ -58,9 +58,9 @@ class Technique(Node):
         return [Technique(iri=t) for t in await linked(info, "children", self.iri)]
 
     @strawberry.field(description="Datasets of this technique or any technique below it "
-                      "(the pages of all techniques of one level: one query).")
+                      "(the pages of all techniques of one level: one index job).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
-        return await _datasets(info, DatasetFilter(technique=self.iri), first, after)
+        return await _datasets(info, DatasetQuery(technique=self.iri), first, after)
 
 
 @strawberry.type
@@ -83,9 +83,9 @@ class Facility(Node):
     async def instruments(self, info: INFO) -> list[Instrument]:
         return [Instrument(iri=i) for i in await linked(info, "instruments", self.iri)]
 
-    @strawberry.field(description="The facility's datasets (the pages of all facilities of one level: one query).")
+    @strawberry.field(description="The facility's datasets (the pages of all facilities of one level: one index job).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
-        return await _datasets(info, DatasetFilter(facility=self.iri), first, after)
+        return await _datasets(info, DatasetQuery(facility=self.iri), first, after)
 
 
 @strawberry.type(description="A beamline or instrument.")
@@ -105,9 +105,9 @@ class Instrument(Node):
     async def techniques(self, info: INFO) -> list[Technique]:
         return [Technique(iri=t) for t in await linked(info, "technique", self.iri)]
 
-    @strawberry.field(description="The instrument's datasets (the pages of all instruments of one level: one query).")
+    @strawberry.field(description="The instrument's datasets (the pages of one level: one index job).")
     async def datasets(self, info: INFO, first: int | None = 10, after: str | None = None) -> Connection[Dataset]:
-        return await _datasets(info, DatasetFilter(instrument=self.iri), first, after)
+        return await _datasets(info, DatasetQuery(instrument=self.iri), first, after)
 
 
 @strawberry.type

@@ -300,7 +300,9 @@ def test_one_request_takes_at_most_two_threads(demo_store: tuple[GraphStore, Any
             with lock:
                 running[0] -= 1
 
-    bomb = "{ " + " ".join(f"a{i}: datasets(first: 5) {{ totalCount }}" for i in range(30)) + " }"
+    # Each alias names a facility by a name: 30 look-ups of the graph (the pages then are one index job).
+    bomb = "{ " + " ".join(f'a{i}: datasets(first: 5, filter: {{facility: "F{i}"}}) {{ totalCount }}'
+                           for i in range(30)) + " }"
 
     async def run() -> list[tuple[httpx.Response, int]]:
         answers = []
