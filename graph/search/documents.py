@@ -66,6 +66,9 @@ class IndexedDataset:
     embargo_end: dt.datetime | None = None
     citations: int = 0
     parameters: list[tuple[str, float, str]] = field(default_factory=list)
+    graphs: set[str] = field(default_factory=set)
+    """The graphs the dataset's facts came from (both documents: deletion goes by IRI, and no reader searches
+    this field)."""
 
 
 def _pick(keys: set[str]) -> str | None:
@@ -91,7 +94,7 @@ def _document(facts: DatasetFacts, tree: TechniqueTree, role: str, keys: set[str
     """The document a reader of ``keys`` finds: only the facts of graphs of those keys."""
     seen: dict[str, list[object]] = {name: sorted({v for v, k in pairs if k in keys}, key=str)
                                      for name, pairs in facts.values.items()}
-    doc = IndexedDataset(facts.iri, role, readers)
+    doc = IndexedDataset(facts.iri, role, readers, graphs=facts.graphs)
     doc.pid = [v for v in seen.get("pid", []) if isinstance(v, str)]
     kinds = sorted(KINDS[t] for t in seen.get("type", []) if isinstance(t, str) and t in KINDS)
     doc.kind = kinds[0] if kinds else "dataset"
@@ -135,6 +138,8 @@ def to_tantivy(doc: IndexedDataset) -> tantivy.Document:
         t.add_text("description", text)
     for word in doc.technique_words:
         t.add_text("techniques_text", word)
+    for graph in sorted(doc.graphs):
+        t.add_text("graphs", graph)
     t.add_text("iri_key", s.iri_key(doc.iri))
     t.add_text("title_key", s.title_key(doc.title, doc.iri))
     t.add_text("created_key", s.created_key(doc.created, doc.iri))

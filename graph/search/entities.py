@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import tantivy
@@ -69,27 +69,38 @@ class IndexedEntity:
     description: list[str] = field(default_factory=list)
     created: dt.datetime | None = None
     links: dict[str, set[str]] = field(default_factory=dict)
+    graphs: set[str] = field(default_factory=set)
+    """The graphs its facts came from (what a write touched: :mod:`graph.search.index`)."""
 
 
-def read_entities(store: GraphStore, keys: GraphKeys, tree: TechniqueTree) -> Iterator[IndexedEntity]:
-    """Every publication, piece of software, instrument and person of the graph, as documents."""
+def read_entities(store: GraphStore, keys: GraphKeys, tree: TechniqueTree,
+                  among: Iterable[str] | None = None) -> Iterator[IndexedEntity]:
+    """Every publication, piece of software, instrument and person of the graph (with ``among``: of these nodes
+    only), as documents."""
+    restrict = "VALUES ?e { " + " ".join(f"<{n}>" for n in among) + " } " if among is not None else ""
     for entity, kind in KINDS.items():
         type_keys: dict[str, set[str]] = defaultdict(set)
-        for node, graph in select(store, f"SELECT DISTINCT ?e ?g WHERE {{ GRAPH ?g {{ ?e a <{kind.type}> }} }}"):
+        graphs: dict[str, set[str]] = defaultdict(set)
+        typed = f"SELECT DISTINCT ?e ?g WHERE {{ {restrict}GRAPH ?g {{ ?e a <{kind.type}> }} }}"
+        for node, graph in select(store, typed):
             if isinstance(node, str) and (key := keys.key(graph)) is not None:
                 type_keys[node].add(key)
+                graphs[node].add(str(graph))
         role = {p: "name" for p in kind.names} | {p: "description" for p in kind.descriptions}
         role |= {kind.date: "date"} if kind.date else {}
         role |= {p: name for name, p in kind.links.items()}
         predicates = ", ".join(f"<{p}>" for p in role)
         facts: dict[str, list[tuple[str, object, str]]] = defaultdict(list)
-        rows = select(store, f"SELECT ?e ?p ?o ?g WHERE {{ GRAPH ?t {{ ?e a <{kind.type}> }} "
+        rows = select(store, f"SELECT DISTINCT ?e ?p ?o ?g WHERE {{ {restrict}GRAPH ?t {{ ?e a <{kind.type}> }} "
                              f"GRAPH ?g {{ ?e ?p ?o }} FILTER(?p IN ({predicates})) }}")
         for node, predicate, value, graph in rows:
             if isinstance(node, str) and (key := keys.key(graph)) is not None:
                 facts[node].append((role[str(predicate)], value, key))
+                graphs[node].add(str(graph))
         for node in sorted(type_keys):
-            yield _document(node, entity, type_keys[node], facts.get(node, []), tree)
+            doc = _document(node, entity, type_keys[node], facts.get(node, []), tree)
+            doc.graphs = graphs[node]
+            yield doc
 
 
 def _document(node: str, entity: str, type_keys: set[str], facts: list[tuple[str, object, str]],
@@ -124,6 +135,8 @@ def to_tantivy(doc: IndexedEntity) -> tantivy.Document:
         t.add_text("title", doc.title)
     for text in doc.description:
         t.add_text("description", text)
+    for graph in sorted(doc.graphs):
+        t.add_text("graphs", graph)
     t.add_text("iri_key", s.iri_key(doc.iri))
     t.add_text("title_key", s.title_key(doc.title, doc.iri))
     t.add_text("created_key", s.created_key(doc.created, doc.iri))

@@ -61,6 +61,8 @@ class DatasetFacts:
     """``(name, SI value, SI unit, key)``."""
     citers: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     """``(citing work, keys)``: the work counts for a reader of every key in ``keys``."""
+    graphs: set[str] = field(default_factory=set)
+    """Every graph a fact came from: a write to one of them re-indexes the dataset (:mod:`graph.search.index`)."""
 
 
 @dataclass
@@ -101,10 +103,26 @@ def technique_tree(store: GraphStore) -> TechniqueTree:
     return TechniqueTree(dict(words), dict(parents), {r[0] for r in rows})
 
 
-def dataset_iris(store: GraphStore, keys: GraphKeys) -> list[str]:
-    """Every dataset the graph holds (scope ``all``), in IRI order."""
-    rows = select(store, f"SELECT DISTINCT ?d ?g WHERE {{ GRAPH ?g {{ ?d a <{DCAT.Dataset}> }} }}")
+def dataset_iris(store: GraphStore, keys: GraphKeys, among: Iterable[str] | None = None) -> list[str]:
+    """Every dataset the graph holds (scope ``all``), in IRI order; with ``among``, those of these nodes only."""
+    restrict = f"VALUES ?d {{ {_values(among)} }} " if among is not None else ""
+    rows = select(store, f"SELECT DISTINCT ?d ?g WHERE {{ {restrict}GRAPH ?g {{ ?d a <{DCAT.Dataset}> }} }}")
     return sorted({d for d, g in rows if isinstance(d, str) and keys.key(g) is not None})
+
+
+def touched(store: GraphStore, graphs: Iterable[str]) -> set[str]:
+    """The nodes whose documents a change of ``graphs`` may change, read from what the graphs hold now: every
+    subject, every node they cite, and the datasets holding a DOI they cite (its citation count). What the
+    graphs held before is known from the documents themselves (their ``graphs`` field)."""
+    named = _values(graphs)
+    if not named:
+        return set()
+    rows = select(store, f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {named} }} GRAPH ?g {{ ?s ?p ?o }} "
+                         "FILTER(isIRI(?s)) }")
+    found = {str(r[0]) for r in rows}
+    rows = select(store, f"SELECT DISTINCT ?d WHERE {{ VALUES ?g {{ {named} }} GRAPH ?g {{ ?w <{CITO.cites}> ?x }} "
+                         f"{{ BIND(?x AS ?d) }} UNION {{ GRAPH ?h {{ ?d <{PANKG.doi}> ?x }} }} FILTER(isIRI(?d)) }}")
+    return found | {str(r[0]) for r in rows}
 
 
 @dataclass(frozen=True)
@@ -166,6 +184,7 @@ def read_facts(store: GraphStore, iris: list[str], keys: GraphKeys) -> list[Data
     for d, p, o, g in rows:
         if (key := keys.key(g)) is not None:
             facts[str(d)].values[FIELDS[str(p)]].append((o, key))
+            facts[str(d)].graphs.add(str(g))
     rows = select(store, f"SELECT ?d ?name ?si ?unit ?g WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ "
                          f"?d <{PANKG.parameter}> ?x . ?x <{PANKG.parameterName}> ?name ; <{PANKG.siValue}> ?si "
                          f"OPTIONAL {{ ?x <{PANKG.siUnit}> ?unit }} }} }}")
@@ -173,6 +192,7 @@ def read_facts(store: GraphStore, iris: list[str], keys: GraphKeys) -> list[Data
         number = isinstance(si, (int, float)) and not isinstance(si, bool)
         if number and isinstance(name, str) and (key := keys.key(g)) is not None:
             facts[str(d)].parameters.append((name, float(si), unit if isinstance(unit, str) else "", key))  # type: ignore[arg-type]
+            facts[str(d)].graphs.add(str(g))
     rows = select(store, f"SELECT DISTINCT ?d ?w ?g1 ?g2 WHERE {{ VALUES ?d {{ {values} }} "
                          f"{{ GRAPH ?g1 {{ ?d <{PANKG.doi}> ?x }} GRAPH ?g2 {{ ?w <{CITO.cites}> ?x }} }} "
                          f"UNION {{ GRAPH ?g2 {{ ?w <{CITO.cites}> ?d }} BIND(?g2 AS ?g1) }} }}")
@@ -180,6 +200,7 @@ def read_facts(store: GraphStore, iris: list[str], keys: GraphKeys) -> list[Data
         k1, k2 = keys.key(g1), keys.key(g2)
         if k1 is not None and k2 is not None:
             facts[str(d)].citers.append((str(w), frozenset((k1, k2))))
+            facts[str(d)].graphs |= {str(g1), str(g2)}
     return [facts[iri] for iri in iris]
 
 

@@ -13,15 +13,24 @@ written after the commit (atomically: a temporary file renamed), with the store 
 was read, so a write that lands during a rebuild makes the next :meth:`catch_up` rebuild again rather than be
 missed; a crash between the commit and the record only costs a rebuild.
 
-**First version: catch-up rebuilds everything.** Simple and correct; a rebuild costs 0.9-1.5 times the load
-(3,000 and 20,000 demo datasets: 1.2 and 9 s, docs/search.md §5). The next step is incremental: re-index the
-datasets of the sources a write changed (each write knows its source; documents are deleted by ``iri`` term).
+**Catching up re-indexes what a write changed.** The record also keeps a fingerprint of every source the index
+reflects (its content hash, generation and graphs with their keys and sizes, from the store's registry) and of
+the technique tree. Every write pankg makes goes through the registry (a load or removal swaps a source's
+graphs, an embargo release moves them, a SPARQL update registers the user graph it wrote), so the sources whose
+fingerprint changed name every graph a write touched. Their nodes are re-indexed: those whose documents hold a
+fact from one of those graphs (each document lists its ``graphs``: what the graphs said before) and those the
+graphs now hold, cite or cite by DOI (:func:`graph.search.facts.touched`: what they say now). Their documents are
+deleted by ``iri`` and written again from the graph, in one commit. A changed technique tree (PaNET loaded or
+reloaded: every document's ancestors and technique words may change), another base IRI or layout, a record
+from before fingerprints, or a change touching more than :data:`INCREMENTAL_SHARE` of the documents rebuilds
+everything (a rebuild costs 0.9-1.5 times the load: docs/search.md §5).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -38,8 +47,9 @@ from graph.errors import StoreError
 from graph.search import entities
 from graph.search import schema as s
 from graph.search.documents import all_documents, to_tantivy
-from graph.search.facts import dataset_iris, graph_keys, read_chunks, technique_tree
+from graph.search.facts import TechniqueTree, dataset_iris, graph_keys, read_chunks, technique_tree, touched
 from graph.store.embedded import GraphStore
+from graph.store.registry import SourceInfo
 
 if TYPE_CHECKING:
     from graph.search.entities import EntityQuery
@@ -48,6 +58,8 @@ if TYPE_CHECKING:
     from graph.store.reads import Scope
 
 META = "pankg-search.json"
+INCREMENTAL_SHARE = 0.3
+"""Above this share of the documents touched by a write, a rebuild is cheaper than deleting and re-adding."""
 WRITER_HEAP = 128_000_000
 """Bytes the index writer buffers before it writes a segment (split between its threads)."""
 
@@ -64,6 +76,8 @@ class Rebuilt:
     documents: int
     seconds: float
     version: int
+    incremental: bool = False
+    """True when only the nodes a write touched were re-indexed (``datasets``/``documents``: those)."""
 
 
 class SearchIndex:
@@ -137,23 +151,93 @@ class SearchIndex:
     # ------------------------------------------------------------------ writing
 
     def catch_up(self) -> Rebuilt | None:
-        """Rebuild if the store has been written since the index was built; None if it was current."""
+        """Re-index what the store's writes since the index was built changed (or rebuild: see the module's
+        documentation); None if it was current."""
         if self.is_current:
             return None
         with self._lock:
             if self.is_current:
                 return None
-            return self._rebuild()
+            return self._update()
 
     def rebuild(self) -> Rebuilt:
         """Read every dataset from the graph and replace the whole index with them, in one commit."""
         with self._lock:
             return self._rebuild()
 
-    def _rebuild(self) -> Rebuilt:
+    def _update(self) -> Rebuilt:
+        """Re-index the nodes the changed sources touched, or rebuild when that is not possible or not cheaper."""
         started = time.perf_counter()
-        version = self.store.write_version  # before reading: a write during the build is caught up next time
+        # The version with its registrations, before reading: a write during the update is caught up next time.
+        version, registered = self.store.registered()
+        sources = _fingerprints(registered)
         tree = technique_tree(self.store)
+        before = self._meta.get("sources")
+        if (not isinstance(before, dict) or self._meta.get("base") != self.store.minter.base
+                or self._meta.get("tree") != _tree_print(tree)):
+            return self._rebuild(version, tree, registered)
+        changed = {src for src in set(before) | set(sources) if _print(before.get(src)) != _print(sources.get(src))}
+        graphs = {g for src in changed for entry in (before.get(src), sources.get(src)) for g in _graphs(entry)}
+        searcher = self.searcher()
+        nodes = self._documents_from(searcher, graphs)
+        if len(nodes) > INCREMENTAL_SHARE * max(searcher.num_docs, 1000):
+            return self._rebuild(version, tree, registered)
+        nodes |= touched(self.store, graphs)
+        if len(nodes) > INCREMENTAL_SHARE * max(searcher.num_docs, 1000):
+            return self._rebuild(version, tree, registered)
+        keys = graph_keys(self.store)
+        iris = dataset_iris(self.store, keys, nodes)
+        writer = self._index.writer(WRITER_HEAP, 0)
+        count = 0
+        used: set[str] = set()
+        try:
+            for node in sorted(nodes):
+                writer.delete_documents_by_term("iri", node)
+            for doc in all_documents(read_chunks(self.store, iris, keys), tree):
+                used |= doc.techniques
+                writer.add_document(to_tantivy(doc))
+                count += 1
+            for entity in entities.read_entities(self.store, keys, tree, nodes):
+                writer.add_document(entities.to_tantivy(entity))
+                count += 1
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+        seconds = time.perf_counter() - started
+        self._record(version, tree, sources, used | set(self._meta.get("techniques", ())),
+                     datasets=self._meta.get("datasets", 0), documents=self.searcher().num_docs, seconds=seconds)
+        return Rebuilt(len(iris), count, seconds, version, incremental=True)
+
+    def _documents_from(self, searcher: tantivy.Searcher, graphs: set[str]) -> set[str]:
+        """The nodes whose documents hold a fact from one of ``graphs``."""
+        if not graphs:
+            return set()
+        query = tantivy.Query.term_set_query(self.schema, "graphs", sorted(graphs))
+        total = searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
+        if not total:
+            return set()
+        return {str(searcher.doc(address)["iri"][0]) for _, address in searcher.search(query, total).hits}
+
+    def _record(self, version: int, tree: TechniqueTree, sources: dict[str, Any], techniques: set[str],
+                **figures: Any) -> None:
+        meta = {"format": s.FORMAT, "store_version": version, "base": self.store.minter.base, **figures,
+                "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                "techniques": sorted(techniques), "tree": _tree_print(tree), "sources": sources}
+        if self.path is not None:
+            _write_meta(self.path, meta)
+        self._meta = meta
+
+    def _rebuild(self, version: int | None = None, tree: TechniqueTree | None = None,
+                 registered: dict[str, SourceInfo] | None = None) -> Rebuilt:
+        started = time.perf_counter()
+        if version is None or tree is None:  # before reading: a write during the build is caught up next time
+            version, registered = self.store.registered()
+            tree = technique_tree(self.store)
+        sources = _fingerprints(registered)
         keys = graph_keys(self.store)
         iris = dataset_iris(self.store, keys)
         used: set[str] = set()
@@ -176,13 +260,8 @@ class SearchIndex:
             writer.wait_merging_threads()
         self._index.reload()
         seconds = time.perf_counter() - started
-        meta = {"format": s.FORMAT, "store_version": version, "base": self.store.minter.base,
-                "datasets": len(iris), "documents": count, "seconds": round(seconds, 3),
-                "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "techniques": sorted(tree.known | used)}
-        if self.path is not None:
-            _write_meta(self.path, meta)
-        self._meta = meta
+        self._record(version, tree, sources, tree.known | used, datasets=len(iris), documents=count,
+                     seconds=round(seconds, 3))
         return Rebuilt(len(iris), count, seconds, version)
 
     # ------------------------------------------------------------------ reading (graph/search/search.py)
@@ -200,6 +279,31 @@ class SearchIndex:
         from graph.search.search import facets
 
         return facets(self, query, scope)
+
+
+def _fingerprints(registered: dict[str, SourceInfo] | None) -> dict[str, Any]:
+    """Source IRI -> what the registry says of it that a write changes, and its graphs."""
+    return {src: {"print": hashlib.sha256(json.dumps(
+                [info.content_hash, info.generation, str(info.next_release),
+                 [[g.iri, g.access_key, g.triples] for g in info.graphs]]).encode()).hexdigest()[:32],
+                  "graphs": sorted(g.iri for g in info.graphs)}
+            for src, info in (registered or {}).items()}
+
+
+def _print(entry: Any) -> str | None:
+    return entry.get("print") if isinstance(entry, dict) else None
+
+
+def _graphs(entry: Any) -> list[str]:
+    found = entry.get("graphs", []) if isinstance(entry, dict) else []
+    return [g for g in found if isinstance(g, str)]
+
+
+def _tree_print(tree: TechniqueTree) -> str:
+    """A digest of the technique tree: what every document's ancestors and technique words come from."""
+    text = json.dumps([sorted((t, sorted(w)) for t, w in tree.words.items()),
+                       sorted((t, sorted(p)) for t, p in tree.parents.items()), sorted(tree.known)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _read_meta(path: Path) -> dict[str, Any]:

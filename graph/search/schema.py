@@ -40,7 +40,7 @@ muller), words over 40 bytes dropped; no stemming, so a word matches that word (
 TEXT_FIELDS = ("title", "description", "techniques_text")
 """The full-text fields, each scored by BM25; a free-text word must be in one of them."""
 
-FORMAT = 2
+FORMAT = 3
 """The index's layout: a new value (a field added or changed) makes every index on disk rebuild on open."""
 
 ENTITIES = ("dataset", "publication", "software", "instrument", "person")
@@ -64,6 +64,7 @@ def build_schema() -> tantivy.Schema:
         b.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw", index_option=index_option)
 
     raw("iri", stored=True)  # the entity: delete-by-term, lookups
+    raw("graphs", index_option="basic")  # every named graph a fact of the document came from: what a write touched
     raw("entity", fast=True)  # dataset, ...
     raw("role")  # full | stub: the two readers of an embargoed dataset (documents.py)
     raw("readers")  # who may find this document: "public", "reader:<group or proposal:pid>"

@@ -64,6 +64,7 @@ class GraphStore(WritePath):
         self._scopes: dict[Scope, tuple[int, tuple[str, ...]]] = {}
         self._base_recorded = recorded is not None
         self._write_version = registry.read_write_version(self._engine)
+        self._unregistered_writes = 0
         self._collector = Collector(self._engine, self._epochs, self._collected)
         self._find_garbage()
 

@@ -57,6 +57,7 @@ class WritePath(ReadPath):
     _base_recorded: bool
     _collector: Collector
     _write_version: int
+    _unregistered_writes: int
 
     @property
     def write_version(self) -> int:
@@ -66,6 +67,13 @@ class WritePath(ReadPath):
         (the search index, :mod:`graph.search`) records the version it reflects and catches up when it differs.
         Unlike :attr:`version` (this process's writes, for caches), it only grows over the store's life."""
         return self._write_version
+
+    def registered(self) -> tuple[int, dict[str, SourceInfo]]:
+        """The write version and the registered sources, as one consistent pair: a write's version is counted
+        when its registration is (:meth:`register`, :meth:`_retire`), so a read model that records both never
+        records a version whose registration it has not seen."""
+        with self._state_lock:
+            return self._write_version, dict(self._sources)
 
     def find_source(self, kind: str, location: str) -> SourceInfo | None:
         return self.sources.get(registry.source_iri(self.minter, kind, location))
@@ -180,7 +188,7 @@ class WritePath(ReadPath):
         base = [registry.base_update(self.minter.base)] if record_base and not self._base_recorded else []
         self._engine.update(" ;\n".join([*base, *steps, registry.write_version_update()]))
         self._base_recorded = self._base_recorded or bool(base)
-        self._write_version += 1
+        self._unregistered_writes += 1  # counted in write_version with the registration that follows
 
     def register(self, changes: Mapping[str, SourceInfo | None]) -> None:
         """Record in memory the registrations an update just committed to the meta graph (None: removed), and
@@ -192,6 +200,7 @@ class WritePath(ReadPath):
                 else:
                     self._sources[src] = info
             self.version += 1
+            self._count_writes()
 
     def raw_update(self, sparql: str) -> None:
         """Run a SPARQL update on the store as it is: no registry, no scope, no turn. For what pankg never
@@ -238,8 +247,15 @@ class WritePath(ReadPath):
         with self._state_lock:
             change(self._sources)
             self.version += 1
+            self._count_writes()
         self._owes = self._owes or bool(retired)
         self._discard([g.iri for g in retired], self._epochs.advance(), {g.iri: g.triples for g in retired})
+
+    def _count_writes(self) -> None:
+        """Under the state lock: the committed writes are counted in :attr:`write_version` with their
+        registration."""
+        self._write_version += self._unregistered_writes
+        self._unregistered_writes = 0
 
     def _discard(self, graphs: list[str], epoch: int, sizes: dict[str, int] | None = None) -> None:
         """``graphs`` are garbage from now on: dropped here if small and unread, else in the background."""

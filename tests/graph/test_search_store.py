@@ -1,25 +1,30 @@
-"""The search index follows the store: loads, removals and releases make it catch up, a crash between a store
-write and the index leaves them consistent at the next open, ``pankg index rebuild`` rebuilds it, and the SciCat
+"""The search index follows the store: loads, removals, releases and updates make it catch up (re-indexing only
+what a write touched, giving what a rebuild gives), a crash between a store write and the index leaves them
+consistent at the next open, ``pankg index rebuild`` rebuilds it, and the SciCat
 reference records are found as SPARQL finds them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from graph.model.access import Entitlement
-from graph.search import DatasetQuery, SearchIndex
+from graph.search import DatasetQuery, EntityQuery, Order, SearchIndex
+from graph.search.entities import KINDS
 from graph.search.index import META
 from graph.store.embedded import GraphStore
 from graph.store.reads import Scope
 from loaders import scicat
+from graph.store.updates import apply_update
 from loaders.base import LoadOptions, load
+from loaders.demo import DemoCatalogue, DemoSource
 from pankg.cli import app
 from tests.helpers import TODAY, demo_source
-from tests.loaders.panet_files import load_panet
+from tests.loaders.panet_files import MINI, load_panet, write
 
 DATASETS = "SELECT DISTINCT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> . %s }"
 RESTRICTED = "?d <https://w3id.org/pankg/ontology#accessLevel> <https://w3id.org/pankg/ontology#Restricted>"
@@ -134,3 +139,58 @@ def test_garbage_graphs_are_skipped_and_foreign_graphs_are_staff_only() -> None:
     assert [h.iri for h in index.search(text, "all").hits] == ["https://example.org/other"]
     assert [h.iri for h in index.search(text, Entitlement(staff=True)).hits] == ["https://example.org/other"]
     assert index.search(text, "public").total == 0 and index.search(DatasetQuery(), "public").total == 20
+
+
+def same_as_rebuilt(store: GraphStore, index: SearchIndex) -> None:
+    """The index answers every question as a fresh rebuild from the graph does, in every scope."""
+    fresh = SearchIndex.open(store)  # an in-memory store: a new index, built now
+    proposal = store.values("SELECT ?id WHERE { ?p <https://w3id.org/pankg/ontology#proposalId> ?id } LIMIT 1",
+                            "all")[1][0][0]
+    scopes: list[Scope] = ["public", "all", Entitlement(proposals=frozenset({proposal}))]
+    for scope in scopes:
+        for query in (DatasetQuery(), DatasetQuery(text="scan"), DatasetQuery(cited=True),
+                      DatasetQuery(access="restricted"), DatasetQuery(text="zyzzyva")):
+            ours, theirs = (i.search(query, scope, 1000, order=Order.TITLE) for i in (index, fresh))
+            assert [h.iri for h in ours.hits] == [h.iri for h in theirs.hits] and ours.total == theirs.total, query
+        assert index.facets(DatasetQuery(), scope) == fresh.facets(DatasetQuery(), scope)
+        for kind in KINDS:
+            ours, theirs = (i.search(EntityQuery(kind), scope, 1000, order=Order.TITLE) for i in (index, fresh))
+            assert [h.iri for h in ours.hits] == [h.iri for h in theirs.hits], kind
+    assert index.searcher().num_docs == fresh.searcher().num_docs
+    agrees(store, index, "all")
+
+
+def test_a_write_re_indexes_only_what_it_touched() -> None:
+    store = GraphStore()
+    load(store, demo_source(300, seed=3), as_of=TODAY)
+    index = SearchIndex.open(store)
+    documents = index.searcher().num_docs
+    small = DemoSource(DemoCatalogue(12, 9, TODAY), location="pankg:demo-small")
+    assert load(store, small, as_of=TODAY).changed
+    step = index.catch_up()
+    assert step is not None and step.incremental and 0 < step.documents < documents / 4
+    same_as_rebuilt(store, index)
+    other = DemoSource(DemoCatalogue(8, 10, TODAY), location="pankg:demo-small")  # the same source, other content
+    assert load(store, other, as_of=TODAY).changed
+    step = index.catch_up()
+    assert step is not None and step.incremental
+    same_as_rebuilt(store, index)
+    dataset = index.search(DatasetQuery(kind="raw", embargoed=False), "public", 1).hits[0].iri
+    apply_update(store, f'INSERT DATA {{ GRAPH <https://example.org/notes> {{ <{dataset}> '
+                        '<http://purl.org/dc/terms/description> "A zyzzyva note" } }')  # a user graph
+    step = index.catch_up()
+    assert step is not None and step.incremental and step.datasets == 1
+    assert [h.iri for h in index.search(DatasetQuery(text="zyzzyva")).hits] == [dataset]
+    same_as_rebuilt(store, index)
+    assert store.remove_source("demo", "pankg:demo-small")
+    step = index.catch_up()
+    assert step is not None and step.incremental
+    same_as_rebuilt(store, index)
+    store.release(as_of=dt.date(2100, 1, 1))  # every embargo ends: most documents change, so a rebuild
+    step = index.catch_up()
+    assert step is not None and not step.incremental
+    same_as_rebuilt(store, index)
+    load_panet(store, write(Path(tempfile.mkdtemp()) / "mini.ttl", MINI))  # a new technique tree: a rebuild
+    step = index.catch_up()
+    assert step is not None and not step.incremental
+    same_as_rebuilt(store, index)
