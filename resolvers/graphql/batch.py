@@ -122,6 +122,7 @@ class BatchLoader:
     def __init__(self, select: Callable[[str], Awaitable[list[list[Any]]]]) -> None:
         self._select = select
         self._loader: DataLoader[tuple[str, str], list[Row]] | None = None
+        self._known: dict[tuple[str, str], list[Row]] = {}
 
     @property
     def loader(self) -> DataLoader[tuple[str, str], list[Row]]:
@@ -135,7 +136,20 @@ class BatchLoader:
         found: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for link, subject, obj, extra in rows:
             found[(link, subject)].append((obj, extra))
-        return [found.get(key, []) for key in keys]
+        answers = [found.get(key, []) for key in keys]
+        self._known.update(zip(keys, answers, strict=True))
+        return answers
+
+    async def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Load ``keys`` now (one batch with whatever else this tick asks), so that the resolvers reading them
+        later find them loaded and answer at once (:mod:`resolvers.graphql.lookahead`)."""
+        missing = [k for k in keys if k not in self._known]
+        if missing:
+            await self.loader.load_many(missing)
+
+    def loaded(self, link: str, node: str) -> list[Any]:
+        """The objects of ``link`` from ``node`` if loaded (else none): for looking further ahead."""
+        return [obj for obj, _ in self._known.get((link, node), [])]
 
     async def links(self, link: str, node: str) -> list[Any]:
         """The objects of ``link`` from ``node``, in a stable order."""
@@ -149,6 +163,28 @@ class BatchLoader:
         return found
 
     async def _settled(self, link: str, node: str) -> list[Row]:
+        """The rows of a key: at once when loaded; else the batch's answer, through a future of this caller's own
+        (asyncio refuses two eager coroutines awaiting one pending future: :mod:`resolvers.graphql.eager`)."""
+        known = self._known.get((link, node))
+        if known is not None:
+            return known
         if link not in LINKS:
             raise KeyError(link)
-        return await self.loader.load((link, node))
+        shared = cast(asyncio.Future[list[Row]], self.loader.load((link, node)))
+        if shared.done():
+            return shared.result()
+        mine: asyncio.Future[list[Row]] = asyncio.get_running_loop().create_future()
+        shared.add_done_callback(lambda done: _copy(done, mine))
+        return await mine
+
+
+def _copy(source: asyncio.Future[Any], target: asyncio.Future[Any]) -> None:
+    """Settle ``target`` as ``source`` settled (unless its waiter has gone)."""
+    if target.done():
+        return
+    if source.cancelled():
+        target.cancel()
+    elif (error := source.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())

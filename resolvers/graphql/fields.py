@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from graph.model.schema import Field, Kind
+from resolvers.graphql.eager import eager
 from resolvers.graphql.nodes import INFO, every, first
 
 T = TypeVar("T")
@@ -31,13 +32,13 @@ def _resolver(f: Field) -> Callable[..., Any]:
         async def many(self: Any, info: INFO) -> Any:
             return [scalar(v) for v in await every(info, self.iri, predicate)]
         many.__annotations__ = {"info": INFO, "return": list[scalar]}  # type: ignore[valid-type]
-        return many
+        return eager(many)
 
     async def single(self: Any, info: INFO) -> Any:
         value = await first(info, self.iri, predicate)
         return None if value is None else scalar(value)
     single.__annotations__ = {"info": INFO, "return": scalar | None}
-    return single
+    return eager(single)
 
 
 def from_schema(kind: Kind, *, hand_written: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:

@@ -19,6 +19,7 @@ from ontology.namespaces import DCAT, FOAF
 from ontology.terms import PANKG
 from resolvers.graphql import filters as f
 from resolvers.graphql.lineage import MAX_DEPTH, Direction, Lineage, lineage
+from resolvers.graphql.lookahead import load_datasets
 from resolvers.graphql.nodes import INFO, types
 from resolvers.graphql.pagination import Connection, connection, page_size
 from resolvers.graphql.safety import extensions
@@ -58,6 +59,8 @@ async def _listed(info: INFO, asked: DatasetQuery | EntityQuery, first: int | No
                   make: Callable[..., T]) -> Connection[T]:
     """A page of a list from the search index, its nodes made by ``make(iri=...)`` (their fields from the graph)."""
     page = await info.context.lists.page(asked, page_size(first), after, order)
+    if make is Dataset:
+        await load_datasets(info, [hit.iri for hit in page.hits])
     return connection(page, after, lambda n: make(iri=n))
 
 

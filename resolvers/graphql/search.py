@@ -18,6 +18,7 @@ import strawberry
 
 from graph.search import Order
 from resolvers.graphql.filters import DatasetFilter, dataset_query
+from resolvers.graphql.lookahead import load_datasets
 from resolvers.graphql.nodes import INFO
 from resolvers.graphql.pagination import PageInfo, page_info, page_size
 from resolvers.graphql.types_data import Dataset
@@ -73,6 +74,7 @@ async def search(info: INFO, query: str | None, where: DatasetFilter | None, fir
     asked = await dataset_query(info, where, query)
     order = Order(order_by.value) if order_by is not None else None
     page = await info.context.lists.page(asked, size, after, order)
+    await load_datasets(info, [hit.iri for hit in page.hits])
     edges = [SearchEdge(cursor=hit.cursor, node=Dataset(iri=hit.iri), score=hit.score) for hit in page.hits]
     return SearchConnection(edges=edges, page_info=page_info([e.cursor for e in edges], page.has_next, after),
                             total_count=page.total)
