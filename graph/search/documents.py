@@ -140,9 +140,8 @@ def to_tantivy(doc: IndexedDataset) -> tantivy.Document:
         t.add_text("techniques_text", word)
     for graph in sorted(doc.graphs):
         t.add_text("graphs", graph)
-    t.add_text("iri_key", s.iri_key(doc.iri))
-    t.add_text("title_key", s.title_key(doc.title, doc.iri))
-    t.add_text("created_key", s.created_key(doc.created, doc.iri))
+    for name, key in s.sort_keys("dataset", doc.iri, doc.title, doc.created).items():
+        t.add_text(name, key)
     for technique in sorted(doc.techniques):
         t.add_text("technique", technique)
     for name, values in doc.links.items():

@@ -137,9 +137,8 @@ def to_tantivy(doc: IndexedEntity) -> tantivy.Document:
         t.add_text("description", text)
     for graph in sorted(doc.graphs):
         t.add_text("graphs", graph)
-    t.add_text("iri_key", s.iri_key(doc.iri))
-    t.add_text("title_key", s.title_key(doc.title, doc.iri))
-    t.add_text("created_key", s.created_key(doc.created, doc.iri))
+    for name, key in s.sort_keys(doc.entity, doc.iri, doc.title, doc.created).items():
+        t.add_text(name, key)
     if doc.created is not None and in_range(doc.created):
         t.add_date("created", doc.created)
     for name, values in doc.links.items():

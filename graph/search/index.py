@@ -139,6 +139,13 @@ class SearchIndex:
     def is_current(self) -> bool:
         return self.version == self.store.write_version and self._meta.get("base") == self.store.minter.base
 
+    def boundaries(self, field: str) -> list[str]:
+        """The sampled keys of a key order, sorted: marks cutting it into windows of about
+        :data:`graph.search.schema.SAMPLE` documents. Hints only (a stale mark, of a document since deleted,
+        merely widens a window), so an incremental update only adds marks."""
+        found = self._meta.get("boundaries", {}).get(field, [])
+        return found if isinstance(found, list) else []
+
     def searcher(self) -> tantivy.Searcher:
         """A searcher on the last commit: take one per search, and use it for every step of that search."""
         return self._index.searcher()
@@ -187,6 +194,7 @@ class SearchIndex:
             return self._rebuild(version, tree, registered)
         keys = graph_keys(self.store)
         iris = dataset_iris(self.store, keys, nodes)
+        marks = {field: set(self.boundaries(field)) for field in s.SORT_FIELDS}  # stale ones only widen a window
         writer = self._index.writer(WRITER_HEAP, 0)
         count = 0
         used: set[str] = set()
@@ -196,9 +204,11 @@ class SearchIndex:
             for doc in all_documents(read_chunks(self.store, iris, keys), tree):
                 used |= doc.techniques
                 writer.add_document(to_tantivy(doc))
+                _mark(marks, "dataset", doc.iri, doc.title, doc.created)
                 count += 1
             for entity in entities.read_entities(self.store, keys, tree, nodes):
                 writer.add_document(entities.to_tantivy(entity))
+                _mark(marks, entity.entity, entity.iri, entity.title, entity.created)
                 count += 1
             writer.commit()
         except BaseException:
@@ -208,7 +218,7 @@ class SearchIndex:
             writer.wait_merging_threads()
         self._index.reload()
         seconds = time.perf_counter() - started
-        self._record(version, tree, sources, used | set(self._meta.get("techniques", ())),
+        self._record(version, tree, sources, used | set(self._meta.get("techniques", ())), marks,
                      datasets=self._meta.get("datasets", 0), documents=self.searcher().num_docs, seconds=seconds)
         return Rebuilt(len(iris), count, seconds, version, incremental=True)
 
@@ -223,10 +233,11 @@ class SearchIndex:
         return {str(searcher.doc(address)["iri"][0]) for _, address in searcher.search(query, total).hits}
 
     def _record(self, version: int, tree: TechniqueTree, sources: dict[str, Any], techniques: set[str],
-                **figures: Any) -> None:
+                marks: dict[str, set[str]], **figures: Any) -> None:
         meta = {"format": s.FORMAT, "store_version": version, "base": self.store.minter.base, **figures,
                 "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "techniques": sorted(techniques), "tree": _tree_print(tree), "sources": sources}
+                "techniques": sorted(techniques), "tree": _tree_print(tree), "sources": sources,
+                "boundaries": {field: sorted(found) for field, found in marks.items()}}
         if self.path is not None:
             _write_meta(self.path, meta)
         self._meta = meta
@@ -241,6 +252,7 @@ class SearchIndex:
         keys = graph_keys(self.store)
         iris = dataset_iris(self.store, keys)
         used: set[str] = set()
+        marks: dict[str, set[str]] = {field: set() for field in s.SORT_FIELDS}
         writer = self._index.writer(WRITER_HEAP, 0)
         count = 0
         try:
@@ -248,9 +260,11 @@ class SearchIndex:
             for doc in all_documents(read_chunks(self.store, iris, keys), tree):
                 used |= doc.techniques
                 writer.add_document(to_tantivy(doc))
+                _mark(marks, "dataset", doc.iri, doc.title, doc.created)
                 count += 1
             for entity in entities.read_entities(self.store, keys, tree):
                 writer.add_document(entities.to_tantivy(entity))
+                _mark(marks, entity.entity, entity.iri, entity.title, entity.created)
                 count += 1
             writer.commit()
         except BaseException:
@@ -260,7 +274,7 @@ class SearchIndex:
             writer.wait_merging_threads()
         self._index.reload()
         seconds = time.perf_counter() - started
-        self._record(version, tree, sources, tree.known | used, datasets=len(iris), documents=count,
+        self._record(version, tree, sources, tree.known | used, marks, datasets=len(iris), documents=count,
                      seconds=round(seconds, 3))
         return Rebuilt(len(iris), count, seconds, version)
 
@@ -279,6 +293,12 @@ class SearchIndex:
         from graph.search.search import facets
 
         return facets(self, query, scope)
+
+
+def _mark(marks: dict[str, set[str]], entity: str, iri: str, title: str | None, created: dt.datetime | None) -> None:
+    if s.is_sample(iri):
+        for field, key in s.sort_keys(entity, iri, title, created).items():
+            marks[field].add(key)
 
 
 def _fingerprints(registered: dict[str, SourceInfo] | None) -> dict[str, Any]:

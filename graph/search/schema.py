@@ -13,7 +13,8 @@ What tantivy-py 0.27 (tantivy 0.27, index format 7) gives, found by trying it, a
 - Custom analyzers (``TextAnalyzerBuilder``) must be registered on every ``Index`` object, after each open:
   the index stores only their name.
 
-Hence the keys: a sort key is one unique string, ``hex(value, 0x00, IRI)``, kept as a raw, fast text field.
+Hence the keys: a sort key is one unique string, ``hex(entity, 0x00, value, 0x00, IRI)``, kept as a raw, fast text
+field.
 Hex keeps the byte order of what it encodes and is safe in the parser, so "after this cursor" is the range
 ``key:>HEX`` (or ``<``) and ties cannot happen: the IRI is part of the key. A parameter value is the term
 ``hex(name, 0x00, SI unit) + "x" + 16 hex digits`` of its double in an order-preserving encoding, so a range in
@@ -40,7 +41,7 @@ muller), words over 40 bytes dropped; no stemming, so a word matches that word (
 TEXT_FIELDS = ("title", "description", "techniques_text")
 """The full-text fields, each scored by BM25; a free-text word must be in one of them."""
 
-FORMAT = 3
+FORMAT = 5
 """The index's layout: a new value (a field added or changed) makes every index on disk rebuild on open."""
 
 ENTITIES = ("dataset", "publication", "software", "instrument", "person")
@@ -101,15 +102,22 @@ TITLE_CHARS = 100
 _HEX = re.compile(r"[0-9a-f]+")
 
 
-def sort_key(value: bytes, iri: str) -> str:
-    """The unique, parser-safe sort key of ``value`` then ``iri``: ``hex(value 0x00 iri)``."""
-    return (value + b"\x00" + iri.encode()).hex()
+def sort_key(entity: str, value: bytes, iri: str) -> str:
+    """The unique, parser-safe sort key of ``value`` then ``iri`` among the documents of ``entity``:
+    ``hex(entity 0x00 value 0x00 iri)``. The entity first keeps each list's keys together, so the windows a page
+    is searched in (:mod:`graph.search.search`) hold that list's documents only."""
+    return (entity.encode() + b"\x00" + value + b"\x00" + iri.encode()).hex()
+
+
+def entity_bounds(entity: str) -> tuple[str, str]:
+    """Keys just below and just above every sort key of ``entity``'s documents."""
+    return (entity.encode() + b"\x00").hex(), (entity.encode() + b"\x01").hex()
 
 
 def key_iri(key: str) -> str:
-    """The IRI a sort key ends with."""
+    """The IRI a sort key ends with (after its last NUL: an IRI holds none)."""
     raw = bytes.fromhex(key)
-    return raw[raw.index(b"\x00") + 1:].decode()
+    return raw[raw.rindex(b"\x00") + 1:].decode()
 
 
 def is_key(text: str) -> bool:
@@ -117,18 +125,27 @@ def is_key(text: str) -> bool:
     return bool(_HEX.fullmatch(text)) and len(text) % 2 == 0
 
 
-def iri_key(iri: str) -> str:
-    """The key of the IRI order (a PID order: the IRI is minted from the PID)."""
-    return sort_key(b"", iri)
+def sort_keys(entity: str, iri: str, title: str | None, created: dt.datetime | None) -> dict[str, str]:
+    """The document's key in each key order: by IRI (a PID order: the IRI is minted from the PID); by title
+    (lower case, its first :data:`TITLE_CHARS` characters; untitled last); by date (missing dates first, as
+    SPARQL orders unbound values, so last when newest come first)."""
+    title_value = title.lower()[:TITLE_CHARS].encode() if title else MISSING_LAST
+    created_value = created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S").encode() if created else b""
+    return {"iri_key": sort_key(entity, b"", iri), "title_key": sort_key(entity, title_value, iri),
+            "created_key": sort_key(entity, created_value, iri)}
 
 
-def title_key(title: str | None, iri: str) -> str:
-    return sort_key(title.lower()[:TITLE_CHARS].encode() if title else MISSING_LAST, iri)
+SORT_FIELDS = ("iri_key", "title_key", "created_key")
+"""The fields of the key orders (every document has all three)."""
+
+SAMPLE = 1024
+"""One document in about this many (by a hash of its IRI) gives its sort keys to the index's boundaries: the
+marks that cut a key order into windows of about this many documents (:mod:`graph.search.search`)."""
 
 
-def created_key(created: dt.datetime | None, iri: str) -> str:
-    """Missing dates sort first (as SPARQL's unbound values), so last when newest come first."""
-    return sort_key(created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S").encode() if created else b"", iri)
+def is_sample(iri: str) -> bool:
+    """Whether the documents of ``iri`` give their keys to the boundaries (about one in :data:`SAMPLE`)."""
+    return tie(iri) % SAMPLE == 0
 
 
 def tie(iri: str) -> int:

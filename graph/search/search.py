@@ -2,8 +2,19 @@
 
 **Cursors are keys, not offsets.** Each hit's cursor holds its place in a total order; the next page is what comes
 strictly after it, so walking to the end gives every match once, whatever page sizes, and a page asked again
-after a rebuild starts where the last one ended. By date and by title the place is the hit's sort key, which
-ends with its IRI (:mod:`graph.search.schema`), and "after" is one term range on the key field. By relevance it
+after a rebuild starts where the last one ended. By date, title and IRI the place is the hit's sort key, which
+ends with its IRI (:mod:`graph.search.schema`), and "after" is one term range on the key field.
+
+**Key pages are searched in windows.** tantivy sorts every match to find the top of a page: at 100,000 datasets a
+page of an unfiltered list took 7 ms sorting a text key, and it grows with the matches. So a page is searched
+in a window of the order first: from the cursor to the next of the index's boundaries (sort keys sampled from
+about one document in 1,024, :meth:`graph.search.SearchIndex.boundaries`; each entity's keys lie together),
+widened fourfold while it holds fewer matches than the page needs, open at the end of the order. Every key in
+a window comes before every key beyond it, so the page is exact whatever the marks (stale ones, of documents
+since deleted, only widen a window); a dense list sorts about a thousand matches a page whatever its length,
+and a sparse one has few matches to sort.
+
+By relevance it
 is ``(score, tie, IRI)``: tantivy cannot filter on a score, so the search takes the best hits down to the
 cursor's and past the page (starting at the cursor's rank, doubling while the cut falls inside a run of equal
 scores) and orders them itself. Scores are those of one commit: a relevance walk across a rebuild may repeat or
@@ -17,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,6 +50,9 @@ FACETS = {"technique": ("technique", 5000), "facility": ("facility", 1000), "ins
           "year": ("year", 1000), "licence": ("licence", 1000), "kind": ("kind", 10), "access": ("access", 10)}
 """Facet -> (field, most values counted). A dataset counts once per value: for each technique it has and each
 technique above them (the documents hold the ancestors), so counts roll up the PaNET tree."""
+
+WIDEN = 4
+"""How much a window grows when it holds too few matches for the page."""
 
 _KEYED = {Order.CREATED: ("created_key", tantivy.Order.Desc), Order.CREATED_ASC: ("created_key", tantivy.Order.Asc),
           Order.TITLE: ("title_key", tantivy.Order.Asc), Order.IRI: ("iri_key", tantivy.Order.Asc)}
@@ -77,7 +92,8 @@ def search(index: SearchIndex, query: DatasetQuery | EntityQuery, scope: Scope =
     total: int = searcher.search(where, 1, count=True).count  # type: ignore[attr-defined]  # not in 0.27's stub
     if order is Order.RELEVANCE:
         return _by_relevance(searcher, where, first, after, total)
-    return _by_key(index, searcher, where, order, first, after, total)
+    return _by_key(index, searcher, where, order, first, after, total,
+                   query.entity if isinstance(query, EntityQuery) else "dataset")
 
 
 def facets(index: SearchIndex, query: DatasetQuery, scope: Scope = "public") -> dict[str, dict[str, int]]:
@@ -102,18 +118,43 @@ def _facet_key(name: str, key: Any) -> str:
 
 
 def _by_key(index: SearchIndex, searcher: tantivy.Searcher, where: tantivy.Query, order: Order, first: int,
-            after: str | None, total: int) -> Page:
+            after: str | None, total: int, entity: str) -> Page:
+    """The page after the cursor's key, searched window by window (see the module's documentation)."""
     field, direction = _KEYED[order]
-    query = where
+    descending = direction == tantivy.Order.Desc
+    below, above = s.entity_bounds(entity)
+    start = above if descending else below  # no cursor: from the edge of the entity's keys
     if after is not None:
         key = _decode(after, order.value, 1)[0]
         if not isinstance(key, str) or not s.is_key(key):
             raise _invalid(after)
-        beyond = index.parse(f"{field}:{'<' if direction == tantivy.Order.Desc else '>'}{key}")
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, beyond)])
-    found = searcher.search(query, first + 1, count=False, order_by_field=field, order=direction).hits if first else []
+        start = key
+    if not first:
+        return Page([], total, False)
+    marks = index.boundaries(field)
+    # The first mark beyond the start, in the order's direction: marks[i:] are above it, marks[:i] below.
+    i = bisect.bisect_left(marks, start) if descending else bisect.bisect_right(marks, start)
+    span = 1
+    while True:
+        j = i - span if descending else i + span - 1
+        end = marks[j] if 0 <= j < len(marks) else None  # None: to the end of the order
+        found = searcher.search(_window(index, where, field, start, end, descending), first + 1, count=False,
+                                order_by_field=field, order=direction).hits
+        if len(found) > first or end is None:
+            break
+        span *= WIDEN
     hits = [Hit(s.key_iri(key), _encode([order.value, key])) for key, _ in found[:first]]
     return Page(hits, total, len(found) > first)
+
+
+def _window(index: SearchIndex, where: tantivy.Query, field: str, start: str, end: str | None,
+            descending: bool) -> tantivy.Query:
+    """``where`` within the keys strictly beyond ``start`` and up to ``end`` (inclusive; None: open), in the
+    order's direction."""
+    bounds = [index.parse(f"{field}:{'<' if descending else '>'}{start}")]
+    if end is not None:
+        bounds.append(index.parse(f"{field}:{'>=' if descending else '<='}{end}"))
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in (where, *bounds)])
 
 
 # ------------------------------------------------------------------------------------------------ by relevance
