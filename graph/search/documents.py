@@ -140,7 +140,8 @@ def to_tantivy(doc: IndexedDataset) -> tantivy.Document:
         t.add_text("techniques_text", word)
     for graph in sorted(doc.graphs):
         t.add_text("graphs", graph)
-    for name, key in s.sort_keys("dataset", doc.iri, doc.title, doc.created).items():
+    t.add_unsigned("created_num", s.created_number(doc.created, doc.iri))
+    for name, key in s.sort_keys("dataset", doc.iri, doc.title).items():
         t.add_text(name, key)
     for technique in sorted(doc.techniques):
         t.add_text("technique", technique)

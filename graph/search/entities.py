@@ -137,7 +137,8 @@ def to_tantivy(doc: IndexedEntity) -> tantivy.Document:
         t.add_text("description", text)
     for graph in sorted(doc.graphs):
         t.add_text("graphs", graph)
-    for name, key in s.sort_keys(doc.entity, doc.iri, doc.title, doc.created).items():
+    t.add_unsigned("created_num", s.created_number(doc.created, doc.iri))
+    for name, key in s.sort_keys(doc.entity, doc.iri, doc.title).items():
         t.add_text(name, key)
     if doc.created is not None and in_range(doc.created):
         t.add_date("created", doc.created)

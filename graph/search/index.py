@@ -204,11 +204,11 @@ class SearchIndex:
             for doc in all_documents(read_chunks(self.store, iris, keys), tree):
                 used |= doc.techniques
                 writer.add_document(to_tantivy(doc))
-                _mark(marks, "dataset", doc.iri, doc.title, doc.created)
+                _mark(marks, "dataset", doc.iri, doc.title)
                 count += 1
             for entity in entities.read_entities(self.store, keys, tree, nodes):
                 writer.add_document(entities.to_tantivy(entity))
-                _mark(marks, entity.entity, entity.iri, entity.title, entity.created)
+                _mark(marks, entity.entity, entity.iri, entity.title)
                 count += 1
             writer.commit()
         except BaseException:
@@ -260,11 +260,11 @@ class SearchIndex:
             for doc in all_documents(read_chunks(self.store, iris, keys), tree):
                 used |= doc.techniques
                 writer.add_document(to_tantivy(doc))
-                _mark(marks, "dataset", doc.iri, doc.title, doc.created)
+                _mark(marks, "dataset", doc.iri, doc.title)
                 count += 1
             for entity in entities.read_entities(self.store, keys, tree):
                 writer.add_document(entities.to_tantivy(entity))
-                _mark(marks, entity.entity, entity.iri, entity.title, entity.created)
+                _mark(marks, entity.entity, entity.iri, entity.title)
                 count += 1
             writer.commit()
         except BaseException:
@@ -295,9 +295,9 @@ class SearchIndex:
         return facets(self, query, scope)
 
 
-def _mark(marks: dict[str, set[str]], entity: str, iri: str, title: str | None, created: dt.datetime | None) -> None:
+def _mark(marks: dict[str, set[str]], entity: str, iri: str, title: str | None) -> None:
     if s.is_sample(iri):
-        for field, key in s.sort_keys(entity, iri, title, created).items():
+        for field, key in s.sort_keys(entity, iri, title).items():
             marks[field].add(key)
 
 

@@ -2,17 +2,19 @@
 
 **Cursors are keys, not offsets.** Each hit's cursor holds its place in a total order; the next page is what comes
 strictly after it, so walking to the end gives every match once, whatever page sizes, and a page asked again
-after a rebuild starts where the last one ended. By date, title and IRI the place is the hit's sort key, which
-ends with its IRI (:mod:`graph.search.schema`), and "after" is one term range on the key field.
+after a rebuild starts where the last one ended. By title and IRI the place is the hit's sort key, which ends
+with its IRI (:mod:`graph.search.schema`), and "after" is one term range on the key field. By date it is the
+date's number and the IRI: tantivy sorts numbers fast, "after" is a number range, and hits of one second are
+ordered here by IRI.
 
 **Key pages are searched in windows.** tantivy sorts every match to find the top of a page: at 100,000 datasets a
-page of an unfiltered list took 7 ms sorting a text key, and it grows with the matches. So a page is searched
-in a window of the order first: from the cursor to the next of the index's boundaries (sort keys sampled from
-about one document in 1,024, :meth:`graph.search.SearchIndex.boundaries`; each entity's keys lie together),
-widened fourfold while it holds fewer matches than the page needs, open at the end of the order. Every key in
-a window comes before every key beyond it, so the page is exact whatever the marks (stale ones, of documents
-since deleted, only widen a window); a dense list sorts about a thousand matches a page whatever its length,
-and a sparse one has few matches to sort.
+page of an unfiltered list took 7 ms sorting a text key, and it grows with the matches. So a text-keyed page is
+searched in a window of the order first: from the cursor to the next of the index's boundaries (sort keys
+sampled from about one document in 1,024, :meth:`graph.search.SearchIndex.boundaries`; each entity's keys lie
+together), widened fourfold (counting its matches, which sorts nothing) while it holds fewer than the page
+needs, open at the end of the order. Every key in a window comes before every key beyond it, so the page is
+exact whatever the marks (stale ones, of documents since deleted, only widen a window); a dense list sorts about
+a thousand matches a page whatever its length, and a sparse one has few matches to sort.
 
 By relevance it
 is ``(score, tie, IRI)``: tantivy cannot filter on a score, so the search takes the best hits down to the
@@ -54,8 +56,8 @@ technique above them (the documents hold the ancestors), so counts roll up the P
 WIDEN = 4
 """How much a window grows when it holds too few matches for the page."""
 
-_KEYED = {Order.CREATED: ("created_key", tantivy.Order.Desc), Order.CREATED_ASC: ("created_key", tantivy.Order.Asc),
-          Order.TITLE: ("title_key", tantivy.Order.Asc), Order.IRI: ("iri_key", tantivy.Order.Asc)}
+_KEYED = {Order.TITLE: ("title_key", tantivy.Order.Asc), Order.IRI: ("iri_key", tantivy.Order.Asc)}
+_NUMBERED = {Order.CREATED: ("created_num", True), Order.CREATED_ASC: ("created_num", False)}
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def search(index: SearchIndex, query: DatasetQuery | EntityQuery, scope: Scope =
     total: int = searcher.search(where, 1, count=True).count  # type: ignore[attr-defined]  # not in 0.27's stub
     if order is Order.RELEVANCE:
         return _by_relevance(searcher, where, first, after, total)
+    if order in _NUMBERED:
+        return _by_number(index, searcher, where, order, first, after, total)
     return _by_key(index, searcher, where, order, first, after, total,
                    query.entity if isinstance(query, EntityQuery) else "dataset")
 
@@ -135,14 +139,14 @@ def _by_key(index: SearchIndex, searcher: tantivy.Searcher, where: tantivy.Query
     # The first mark beyond the start, in the order's direction: marks[i:] are above it, marks[:i] below.
     i = bisect.bisect_left(marks, start) if descending else bisect.bisect_right(marks, start)
     span = 1
-    while True:
+    while True:  # widen by counting (cheap), then sort the one window that holds the page
         j = i - span if descending else i + span - 1
         end = marks[j] if 0 <= j < len(marks) else None  # None: to the end of the order
-        found = searcher.search(_window(index, where, field, start, end, descending), first + 1, count=False,
-                                order_by_field=field, order=direction).hits
-        if len(found) > first or end is None:
+        window = _window(index, where, field, start, end, descending)
+        if end is None or searcher.search(window, 1, count=True).count > first:  # type: ignore[attr-defined]
             break
         span *= WIDEN
+    found = searcher.search(window, first + 1, count=False, order_by_field=field, order=direction).hits
     hits = [Hit(s.key_iri(key), _encode([order.value, key])) for key, _ in found[:first]]
     return Page(hits, total, len(found) > first)
 
@@ -155,6 +159,45 @@ def _window(index: SearchIndex, where: tantivy.Query, field: str, start: str, en
     if end is not None:
         bounds.append(index.parse(f"{field}:{'>=' if descending else '<='}{end}"))
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in (where, *bounds)])
+
+
+# ------------------------------------------------------------------------------------------------ by number
+
+
+def _by_number(index: SearchIndex, searcher: tantivy.Searcher, where: tantivy.Query, order: Order, first: int,
+               after: str | None, total: int) -> Page:
+    """The page after the cursor ``(value, IRI)`` in the order of a number field, then the IRI (both descending
+    when ``descending``). tantivy sorts by the number; the hits of one value (a second, for dates) come back in
+    index order, so the rows are fetched past the page until the last value fetched is beyond it, and ordered
+    here with their IRIs (a stored-field read per hit: microseconds)."""
+    field, descending = _NUMBERED[order]
+    start: tuple[int, str] | None = None
+    query = where
+    if after is not None:
+        value, iri = _decode(after, order.value, 2)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or not isinstance(iri, str):
+            raise _invalid(after)
+        start = (value, iri)
+        beyond = tantivy.Query.range_query(index.schema, field, tantivy.FieldType.Unsigned,
+                                           None if descending else value, value if descending else None)
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, beyond)])
+    if not first:
+        return Page([], total, False)
+    direction = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    limit = first + 2
+    while True:
+        found = searcher.search(query, limit, count=False, order_by_field=field, order=direction).hits
+        exhausted = len(found) < limit
+        # Hits of the last value fetched may go on past the limit: keep only the values before it.
+        settled = found if exhausted else [(v, a) for v, a in found if v != found[-1][0]]
+        rows = sorted(((int(v), str(searcher.doc(a)["iri"][0])) for v, a in settled), reverse=descending)
+        if start is not None:
+            rows = [r for r in rows if (r < start if descending else r > start)]
+        if len(rows) > first or exhausted:
+            break
+        limit *= 2
+    hits = [Hit(iri, _encode([order.value, value, iri])) for value, iri in rows[:first]]
+    return Page(hits, total, len(rows) > first)
 
 
 # ------------------------------------------------------------------------------------------------ by relevance

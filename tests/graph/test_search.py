@@ -8,17 +8,18 @@ filter is written here, beside the query that must agree with it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from graph.errors import QueryError
 from graph.model.access import Entitlement
 from graph.model.units import to_si
-from graph.search import DatasetQuery, EntityQuery, Order, ParameterRange, SearchIndex
-from graph.search import schema
+from graph.search import DatasetQuery, EntityQuery, Order, ParameterRange, SearchIndex, schema
 from graph.search.facts import as_datetime
 from graph.store.embedded import GraphStore
 from graph.store.reads import Scope
+from loaders import rdf
 from loaders.base import load
 from loaders.demo import DemoCatalogue, DemoSource
 from tests.helpers import TODAY, demo_source
@@ -171,8 +172,11 @@ def test_a_cursor_walk_gives_every_match_once_in_order(demo: tuple[GraphStore, S
                                       "OPTIONAL { ?d dcterms:created ?c } OPTIONAL { ?d dcterms:title ?t } }", "public")
     created = {d: as_datetime(c) for d, c, _ in rows}
     titles = {d: t for d, _, t in rows}
-    newest = sorted(created, key=lambda d: (_stamp(created[d]), d), reverse=True)
+    # newest first: by date to the second, then a hash of the IRI, then the IRI (schema.created_number)
+    newest = sorted(created, key=lambda d: (schema.created_number(created[d], d), d), reverse=True)
     assert found(index, DatasetQuery(), "public", first) == newest
+    stamps = [_stamp(created[d]) for d in newest]
+    assert stamps == sorted(stamps, reverse=True) and "" in stamps  # by date; undated (stubs) last
     assert found(index, DatasetQuery(), "public", first, Order.CREATED_ASC) == newest[::-1]
     by_title = sorted(titles, key=lambda d: (titles[d].lower().encode() if titles[d] else b"\xff", d.encode()))
     assert len({titles[d] for d in by_title}) < len(by_title) - 50  # many equal titles: ties go by IRI
@@ -323,3 +327,38 @@ def test_key_pages_in_windows_are_the_pages_of_the_whole_order(monkeypatch: pyte
     load(store, DemoSource(DemoCatalogue(9, 13, TODAY), location="pankg:more"), as_of=TODAY)
     assert windowed.catch_up() is not None and whole.catch_up() is not None
     assert same_walks() == 32
+
+
+DATE_TIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+
+
+def test_datasets_of_one_second_are_ordered_by_iri_across_pages(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date order sorts numbers (seconds, then a hash of the IRI) and breaks what ties remain by IRI: 40
+    datasets of one second, 10 of another and 5 without a date are walked in pages of 3 in both directions, each
+    once, in that order; with every hash equal (the worst case), in (date, IRI) order."""
+    lines = []
+    for k in range(55):
+        node = f"<https://example.org/d/{k:03d}>"
+        lines.append(f"{node} a <http://www.w3.org/ns/dcat#Dataset> .")
+        if k < 50:
+            second = "2024-05-01T10:00:00Z" if k % 5 else "2023-01-01T08:00:00Z"
+            lines.append(f'{node} <http://purl.org/dc/terms/created> "{second}"^^{DATE_TIME} .')
+    ttl = tmp_path / "ties.ttl"
+    ttl.write_text("\n".join(lines))
+    store = GraphStore()
+    for source in rdf.sources([str(ttl)]):
+        load(store, source, as_of=TODAY)
+    index = SearchIndex.open(store)
+    later, earlier = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC), dt.datetime(2023, 1, 1, 8, tzinfo=dt.UTC)
+    dates = {f"https://example.org/d/{k:03d}": None if k >= 50 else later if k % 5 else earlier for k in range(55)}
+    for hashed in (True, False):
+        if not hashed:  # every IRI hashes alike: runs of equal numbers, ordered by IRI
+            monkeypatch.setattr(schema, "tie", lambda iri: 0)
+            index.rebuild()
+        created = {d: schema.created_number(day, d) for d, day in dates.items()}
+        oldest_first = sorted(created, key=lambda d: (created[d], d))
+        assert [d[-3:] for d in found(index, DatasetQuery(), "all", 3, Order.CREATED_ASC)] == [
+            d[-3:] for d in oldest_first]
+        assert found(index, DatasetQuery(), "all", 3, Order.CREATED) == oldest_first[::-1]
+        assert found(index, DatasetQuery(), "all", 50, Order.CREATED) == oldest_first[::-1]
