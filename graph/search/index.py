@@ -37,6 +37,7 @@ import shutil
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
 META = "pankg-search.json"
 INCREMENTAL_SHARE = 0.3
 """Above this share of the documents touched by a write, a rebuild is cheaper than deleting and re-adding."""
+TOTALS_KEPT = 1024
+"""Totals kept per generation (then forgotten all at once)."""
 WRITER_HEAP = 128_000_000
 """Bytes the index writer buffers before it writes a segment (split between its threads)."""
 
@@ -92,6 +95,8 @@ class SearchIndex:
         self._index.register_tokenizer(s.ANALYZER, s.analyzer())
         self._meta = meta
         self._lock = threading.Lock()
+        self._generation = 0
+        self._totals: dict[tuple[Any, ...], int] = {}
 
     @classmethod
     def of(cls, store: GraphStore) -> SearchIndex:
@@ -130,6 +135,10 @@ class SearchIndex:
         value = self._meta.get("store_version")
         return value if isinstance(value, int) else None
 
+    def recorded(self, name: str) -> Any:
+        """A figure of the index's record (``datasets``, ``documents``, ``seconds``, ``built``), or None."""
+        return self._meta.get(name)
+
     @property
     def techniques(self) -> frozenset[str]:
         """The techniques the index knows (the tree's and those datasets name): a filter on another is an error."""
@@ -138,6 +147,28 @@ class SearchIndex:
     @property
     def is_current(self) -> bool:
         return self.version == self.store.write_version and self._meta.get("base") == self.store.minter.base
+
+    @property
+    def generation(self) -> int:
+        """Bumped at every commit this object makes: what a cached answer was computed on."""
+        return self._generation
+
+    def _reloaded(self) -> None:
+        self._index.reload()
+        self._generation += 1
+        self._totals = {}
+
+    def total(self, key: tuple[Any, ...], count: Callable[[], int]) -> int:
+        """The total of a search, kept per generation: a walk of 200 pages counts its matches once (counting a
+        million took 8 ms a page). ``key`` must hold the generation read before the searcher was taken, so a total
+        counted on a searcher older than a commit is never given for a newer one."""
+        found = self._totals.get(key)
+        if found is None:
+            found = count()
+            if len(self._totals) >= TOTALS_KEPT:
+                self._totals = {}
+            self._totals[key] = found
+        return found
 
     def boundaries(self, field: str) -> list[str]:
         """The sampled keys of a key order, sorted: marks cutting it into windows of about
@@ -216,7 +247,7 @@ class SearchIndex:
             raise
         finally:
             writer.wait_merging_threads()
-        self._index.reload()
+        self._reloaded()
         seconds = time.perf_counter() - started
         self._record(version, tree, sources, used | set(self._meta.get("techniques", ())), marks,
                      datasets=self._meta.get("datasets", 0), documents=self.searcher().num_docs, seconds=seconds)
@@ -272,7 +303,7 @@ class SearchIndex:
             raise
         finally:
             writer.wait_merging_threads()
-        self._index.reload()
+        self._reloaded()
         seconds = time.perf_counter() - started
         self._record(version, tree, sources, tree.known | used, marks, datasets=len(iris), documents=count,
                      seconds=round(seconds, 3))
