@@ -223,14 +223,26 @@ class SearchIndex:
         nodes |= touched(self.store, graphs)
         if len(nodes) > INCREMENTAL_SHARE * max(searcher.num_docs, 1000):
             return self._rebuild(version, tree, registered)
+        marks = {field: set(self.boundaries(field)) for field in s.SORT_FIELDS}  # stale ones only widen a window
+        datasets, count, used = self._write(tree, marks, nodes)
+        seconds = time.perf_counter() - started
+        self._record(version, tree, sources, used | set(self._meta.get("techniques", ())), marks,
+                     datasets=self._meta.get("datasets", 0), documents=self.searcher().num_docs, seconds=seconds)
+        return Rebuilt(datasets, count, seconds, version, incremental=True)
+
+    def _write(self, tree: TechniqueTree, marks: dict[str, set[str]],
+               nodes: set[str] | None = None) -> tuple[int, int, set[str]]:
+        """Replace the documents of ``nodes`` (None: of everything) with what the graph says now, in one commit;
+        the datasets and documents written, and the techniques they name."""
         keys = graph_keys(self.store)
         iris = dataset_iris(self.store, keys, nodes)
-        marks = {field: set(self.boundaries(field)) for field in s.SORT_FIELDS}  # stale ones only widen a window
         writer = self._index.writer(WRITER_HEAP, 0)
         count = 0
         used: set[str] = set()
         try:
-            for node in sorted(nodes):
+            if nodes is None:
+                writer.delete_all_documents()
+            for node in sorted(nodes or ()):
                 writer.delete_documents_by_term("iri", node)
             for doc in all_documents(read_chunks(self.store, iris, keys), tree):
                 used |= doc.techniques
@@ -248,10 +260,7 @@ class SearchIndex:
         finally:
             writer.wait_merging_threads()
         self._reloaded()
-        seconds = time.perf_counter() - started
-        self._record(version, tree, sources, used | set(self._meta.get("techniques", ())), marks,
-                     datasets=self._meta.get("datasets", 0), documents=self.searcher().num_docs, seconds=seconds)
-        return Rebuilt(len(iris), count, seconds, version, incremental=True)
+        return len(iris), count, used
 
     def _documents_from(self, searcher: tantivy.Searcher, graphs: set[str]) -> set[str]:
         """The nodes whose documents hold a fact from one of ``graphs``."""
@@ -280,34 +289,12 @@ class SearchIndex:
             version, registered = self.store.registered()
             tree = technique_tree(self.store)
         sources = _fingerprints(registered)
-        keys = graph_keys(self.store)
-        iris = dataset_iris(self.store, keys)
-        used: set[str] = set()
         marks: dict[str, set[str]] = {field: set() for field in s.SORT_FIELDS}
-        writer = self._index.writer(WRITER_HEAP, 0)
-        count = 0
-        try:
-            writer.delete_all_documents()
-            for doc in all_documents(read_chunks(self.store, iris, keys), tree):
-                used |= doc.techniques
-                writer.add_document(to_tantivy(doc))
-                _mark(marks, "dataset", doc.iri, doc.title)
-                count += 1
-            for entity in entities.read_entities(self.store, keys, tree):
-                writer.add_document(entities.to_tantivy(entity))
-                _mark(marks, entity.entity, entity.iri, entity.title)
-                count += 1
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
-        self._reloaded()
+        datasets, count, used = self._write(tree, marks)
         seconds = time.perf_counter() - started
-        self._record(version, tree, sources, tree.known | used, marks, datasets=len(iris), documents=count,
+        self._record(version, tree, sources, tree.known | used, marks, datasets=datasets, documents=count,
                      seconds=round(seconds, 3))
-        return Rebuilt(len(iris), count, seconds, version)
+        return Rebuilt(datasets, count, seconds, version)
 
     # ------------------------------------------------------------------ reading (graph/search/search.py)
 
