@@ -6,8 +6,8 @@ search results costs the same store queries as any page. The index is read in th
 caller finds an embargoed dataset by its public stub only (``docs/search.md``).
 
 The index reflects the store's write version; a search first catches it up when the store has been written
-since (today a rebuild: the first search after a write waits for it, others wait with it, none ever reads an
-index older than the graph).
+since (re-indexing what the write touched: :mod:`resolvers.graphql.index_batch`), so none ever reads an index
+older than the graph.
 """
 
 from __future__ import annotations
